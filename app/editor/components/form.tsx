@@ -1,0 +1,122 @@
+"use client";
+
+import { createContext, useActionState, useContext, useId, type ReactNode } from "react";
+import { useFormStatus } from "react-dom";
+import type { FormState } from "@/lib/forms";
+
+type Action = (state: FormState, form: FormData) => Promise<FormState>;
+
+const FormContext = createContext<FormState>({ status: "idle" });
+
+/** A form bound to a server action: errors appear beside their fields and typed values survive. */
+export function ActionForm({
+  action,
+  submit,
+  children,
+  hidden = {},
+  label,
+  after,
+}: {
+  action: Action;
+  submit: string;
+  children?: ReactNode;
+  hidden?: Record<string, string | number>;
+  label?: string;
+  after?: (state: FormState) => ReactNode;
+}) {
+  const [state, formAction] = useActionState(action, { status: "idle" });
+  const messageId = useId();
+  return (
+    <form action={formAction} className="editor-form" aria-label={label} aria-describedby={state.message ? messageId : undefined} noValidate>
+      <FormContext.Provider value={state}>
+        {Object.entries(hidden).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={String(value)} />
+        ))}
+        {state.message && (
+          <p id={messageId} role={state.status === "error" ? "alert" : "status"} className={`form-message form-${state.status}`}>
+            {state.message}
+          </p>
+        )}
+        {typeof (state.data as { secret?: string } | undefined)?.secret === "string" && (
+          <p>
+            <output className="secret" aria-label="Shown once">{(state.data as { secret: string }).secret}</output>
+          </p>
+        )}
+        {children}
+        <Submit label={submit} />
+        {after?.(state)}
+      </FormContext.Provider>
+    </form>
+  );
+}
+
+function Submit({ label }: { label: string }) {
+  const { pending } = useFormStatus();
+  return (
+    <button type="submit" disabled={pending} aria-disabled={pending}>
+      {pending ? "Saving…" : label}
+    </button>
+  );
+}
+
+export function useFormState(): FormState {
+  return useContext(FormContext);
+}
+
+type FieldProps = {
+  name: string;
+  label: string;
+  hint?: string;
+  type?: "text" | "email" | "password" | "url" | "date" | "textarea" | "select";
+  options?: { value: string; label: string }[];
+  defaultValue?: string;
+  required?: boolean;
+  rows?: number;
+  list?: string;
+  autoComplete?: string;
+  keepOnSuccess?: boolean;
+};
+
+/** A labelled field; after a failed submit it shows its errors and what the user typed. */
+export function Field({ name, label, hint, type = "text", options, defaultValue = "", required, rows = 4, list, autoComplete, keepOnSuccess }: FieldProps) {
+  const state = useFormState();
+  const id = useId();
+  const errors = state.fields?.[name];
+  const typed = state.values?.[name];
+  const value = typed !== undefined && (state.status === "error" || keepOnSuccess) ? typed : defaultValue;
+  const describedBy = [hint ? `${id}-hint` : "", errors ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
+  // Remounting on a new answer makes the field show the value the server sent back.
+  const key = `${state.status}-${value}`;
+  const common = { id, name, "aria-invalid": errors ? true : undefined, "aria-describedby": describedBy, required, defaultValue: value };
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        {required && <span aria-hidden="true"> *</span>}
+      </label>
+      {hint && (
+        <p id={`${id}-hint`} className="hint">
+          {hint}
+        </p>
+      )}
+      {type === "textarea" ? (
+        <textarea key={key} {...common} rows={rows} />
+      ) : type === "select" ? (
+        <select key={key} {...common}>
+          {options?.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input key={key} {...common} type={type} list={list} autoComplete={autoComplete} />
+      )}
+      {errors && (
+        <p id={`${id}-error`} className="field-error">
+          {errors.join(" ")}
+        </p>
+      )}
+    </div>
+  );
+}

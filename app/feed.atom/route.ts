@@ -1,0 +1,3 @@
+import { feedRoute } from "@/lib/feeds/handler";
+
+export const GET = feedRoute("atom", "site");

@@ -1,0 +1,75 @@
+import type { Metadata } from "next";
+import { connection } from "next/server";
+import { ClaimSummary } from "@/app/components/claim";
+import { orNotFound } from "@/app/components/load";
+import { feedAlternates } from "@/lib/feeds/discovery";
+import { hostLabel, plural } from "@/lib/format";
+import { readOutlet } from "@/lib/views";
+
+type Props = { params: Promise<{ slug: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { outlet, record } = await orNotFound(readOutlet((await params).slug));
+  const path = `/outlets/${outlet.slug}`;
+  const description = `${outlet.name}'s claims in Claimtrail and how they fared: ${plural(record.claims, "claim")}, ${record.corrected} later corrected, ${record.disputed} contradicted, ${record.retracted} retracted; ${plural(record.correctionsIssued, "correction")} issued.`;
+  return {
+    title: outlet.name,
+    description,
+    alternates: { canonical: path, ...feedAlternates(path, outlet.name) },
+    openGraph: { type: "profile", title: outlet.name, description, url: path },
+  };
+}
+
+export default async function OutletPage({ params }: Props) {
+  await connection();
+  const { outlet, claims, record } = await orNotFound(readOutlet((await params).slug));
+  const figures: [number, string, string][] = [
+    [record.claims, "claims", "recorded in Claimtrail"],
+    [record.corrected, "corrected", "later corrected or superseded"],
+    [record.disputed, "contradicted", "contradicted by a report that still stands"],
+    [record.retracted, "retracted", "retracted"],
+    [record.correctionsIssued, "corrections issued", "corrections it published itself, of its own or others' claims"],
+  ];
+  return (
+    <article className="outlet">
+      <header className="page-head">
+        <p className="kicker">Outlet</p>
+        <h1>{outlet.name}</h1>
+        {outlet.homepage && (
+          <p className="meta">
+            <a href={outlet.homepage} rel="external noopener">
+              {hostLabel(outlet.homepage)}
+            </a>
+          </p>
+        )}
+      </header>
+      <section aria-labelledby="record">
+        <h2 id="record">Its record</h2>
+        <dl className="record">
+          {figures.map(([n, label, meaning]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>
+                <span className="figure">{n.toLocaleString("en")}</span> <span className="meta">{meaning}</span>
+              </dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+      <section aria-labelledby="claims">
+        <h2 id="claims">Its claims, newest first</h2>
+        {claims.length === 0 ? (
+          <p className="meta">No claims from {outlet.name} yet.</p>
+        ) : (
+          <ol className="plain">
+            {claims.map((c) => (
+              <li key={c.id} className="card">
+                <ClaimSummary claim={c} />
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,223 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { connection } from "next/server";
+import { AsOfControl } from "@/app/components/as-of";
+import { ClaimSource, ClaimSummary, Quote, RelayNotice } from "@/app/components/claim";
+import { orNotFound } from "@/app/components/load";
+import { QueryProblems } from "@/app/components/problems";
+import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/query";
+import { ContestedBadge, StatusBadge, When } from "@/app/components/status";
+import { feedAlternates } from "@/lib/feeds/discovery";
+import { formatInstant, instantParam, plural, truncate } from "@/lib/format";
+import type { ClaimView, QuestionView, TimelineEvent } from "@/lib/read";
+import { describeLink, pageQuery } from "@/lib/stories";
+import { timeQuery } from "@/lib/validation";
+import { readStory, readStoryEvents, readTimeline } from "@/lib/views";
+
+type Props = { params: Promise<{ slug: string }>; searchParams: SearchParams };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { slug } = await params;
+  const { story } = await orNotFound(readStory(slug));
+  const path = `/stories/${story.slug}`;
+  const description = truncate(story.summary ?? `What was reported about “${story.title}”, and how it was corrected.`, 200);
+  return {
+    title: story.title,
+    description,
+    alternates: { canonical: path, ...feedAlternates(path, story.title) },
+    openGraph: { type: "article", title: story.title, description, url: path, siteName: "Claimtrail" },
+  };
+}
+
+function Answer({ claim }: { claim: ClaimView }) {
+  return (
+    <div className="answer" role="group" aria-label="Best answer">
+      <p className="answer-text">
+        <Link href={`/claims/${claim.id}`}>{claim.text}</Link> <StatusBadge status={claim.status} />
+      </p>
+      <Quote claim={claim} />
+      <ClaimSource claim={claim} />
+      <RelayNotice claim={claim} />
+    </div>
+  );
+}
+
+function Question({ question }: { question: QuestionView }) {
+  const others = question.answers.slice(1, 1 + MORE_ANSWERS_SHOWN);
+  const unlisted = question.answers.length - 1 - others.length;
+  return (
+    <section className="question" aria-labelledby={`q-${question.id}`}>
+      <h3 id={`q-${question.id}`}>
+        {question.label} {question.contested && <ContestedBadge />}
+      </h3>
+      {question.best ? <Answer claim={question.best} /> : <p className="meta">No answer has been reported yet.</p>}
+      {question.contested && <p className="notice">Reports that still stand disagree on this.</p>}
+      {others.length > 0 && (
+        <>
+          <h4>Also reported</h4>
+          <ul className="plain compact">
+            {others.map((c) => (
+              <li key={c.id}>
+                <ClaimSummary claim={c} quote={false} document={false} />
+              </li>
+            ))}
+          </ul>
+          {unlisted > 0 && <p className="meta">…and {plural(unlisted, "more claim")} in the timeline below.</p>}
+        </>
+      )}
+      {question.replaced.length > 0 && (
+        <>
+          <h4>Answers it replaced</h4>
+          <ul className="plain compact replaced">
+            {question.replaced.slice(0, MORE_ANSWERS_SHOWN).map((c) => (
+              <li key={c.id}>
+                <ClaimSummary claim={c} quote={false} document={false} relay={false} />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Event({ event, claims, path, knownAt }: { event: TimelineEvent; claims: Map<number, ClaimView>; path: string; knownAt?: string }) {
+  const asOfHere = hrefWith(path, { asOf: instantParam(event.at), knownAt });
+  if (event.type === "claim") {
+    return (
+      <li className="event event-claim">
+        <p className="event-when">
+          <Link href={asOfHere} title="The account as of this change">
+            <When date={event.at} precision={event.claim.document.precision} />
+          </Link>{" "}
+          · {event.claim.relaysClaimId ? "relayed" : "reported"}
+        </p>
+        <ClaimSummary claim={event.claim} />
+      </li>
+    );
+  }
+  const { link, from, to } = event;
+  const relayed = to.relaysClaimId ? claims.get(to.relaysClaimId) : undefined;
+  const headline = describeLink({ kind: link.kind, outlet: from.outlet.name, targetOutlet: to.outlet.name, targetRelaysOutlet: relayed?.outlet.name ?? null });
+  const sameOutlet = from.outlet.id === to.outlet.id;
+  const hasDiff = link.kind === "corrects" || link.kind === "supersedes" || link.kind === "retracts";
+  return (
+    <li className={`event event-link event-${link.kind}`}>
+      <p className="event-when">
+        <Link href={asOfHere} title="The account as of this change">
+          <When date={event.at} />
+        </Link>{" "}
+        · {link.kind}
+      </p>
+      <p className="event-headline">{headline}</p>
+      <dl className="link-ends">
+        <dt>{sameOutlet ? "Now" : from.outlet.name}</dt>
+        <dd>
+          <Link href={`/claims/${from.id}`}>{from.text}</Link> <StatusBadge status={from.status} />
+        </dd>
+        <dt>{sameOutlet ? "Before" : to.outlet.name}</dt>
+        <dd>
+          <Link href={`/claims/${to.id}`}>{to.text}</Link> <StatusBadge status={to.status} />
+        </dd>
+      </dl>
+      {link.note && <p className="meta">{link.note}</p>}
+      {hasDiff && (
+        <p className="meta">
+          <Link href={`/claims/${to.id}#link-${link.id}`}>What the {link.kind === "retracts" ? "retraction" : "correction"} changed</Link>
+        </p>
+      )}
+    </li>
+  );
+}
+
+const TIMELINE_PAGE = 100;
+// A question with hundreds of standing answers lists the first few and counts the rest.
+const MORE_ANSWERS_SHOWN = 10;
+
+export default async function StoryPage({ params, searchParams }: Props) {
+  await connection();
+  const { slug } = await params;
+  const { data: query, problems } = await readSearchParams(searchParams, timeQuery.extend(pageQuery.shape));
+  const [view, timeline] = await orNotFound(Promise.all([readStory(slug, query), readTimeline(slug, query)]));
+  const events = await readStoryEvents(view.story.id, query.knownAt);
+  const path = `/stories/${view.story.slug}`;
+  const knownAt = query.knownAt ? instantParam(query.knownAt) : undefined;
+  const byId = new Map(timeline.events.flatMap((e) => (e.type === "claim" ? [[e.claim.id, e.claim] as const] : [[e.from.id, e.from] as const, [e.to.id, e.to] as const])));
+  const firstEvent = events[0];
+  // Big stories page their timeline, so a page's size does not grow with the story.
+  const pages = Math.max(1, Math.ceil(timeline.events.length / TIMELINE_PAGE));
+  const page = Math.min(query.page ?? 1, pages);
+  const shown = timeline.events.slice((page - 1) * TIMELINE_PAGE, page * TIMELINE_PAGE);
+  const pageHref = (n: number) => hrefWith(path, { asOf: query.asOf ? instantParam(query.asOf) : undefined, knownAt, page: n === 1 ? undefined : n });
+  const changesHref = hrefWith(`${path}/changes`, {
+    from: firstEvent ? instantParam(firstEvent) : undefined,
+    to: query.asOf ? instantParam(query.asOf) : undefined,
+  });
+
+  return (
+    <article className="story">
+      <header className="page-head">
+        <p className="kicker">Story</p>
+        <h1>{view.story.title}</h1>
+        {view.story.summary && <p className="lede">{view.story.summary}</p>}
+      </header>
+      <QueryProblems problems={problems} fallback="Showing the latest account instead." />
+      <AsOfControl path={path} events={events} asOf={query.asOf} knownAt={query.knownAt} />
+
+      <section aria-labelledby="account">
+        <h2 id="account">
+          {query.asOf ? (
+            <>
+              The account as of <time dateTime={query.asOf.toISOString()}>{formatInstant(query.asOf)}</time>
+            </>
+          ) : (
+            "The current account"
+          )}
+        </h2>
+        {query.knownAt && (
+          <p className="meta">
+            As Claimtrail had recorded it by <time dateTime={query.knownAt.toISOString()}>{formatInstant(query.knownAt)}</time>.
+          </p>
+        )}
+        {view.questions.length === 0 && <p className="meta">No questions have been set for this story yet.</p>}
+        {view.questions.map((q) => (
+          <Question key={q.id} question={q} />
+        ))}
+      </section>
+
+      <section aria-labelledby="timeline">
+        <h2 id="timeline">Timeline</h2>
+        <p className="meta">
+          Every claim and correction in date order: {plural(view.claims.length, "claim")}, {plural(view.links.length, "link")} between claims.{" "}
+          <Link href={changesHref}>Compare two dates</Link>
+        </p>
+        {timeline.events.length === 0 ? (
+          <p className="meta">Nothing had been reported by then.</p>
+        ) : (
+          <ol className="timeline" start={(page - 1) * TIMELINE_PAGE + 1}>
+            {shown.map((e) => (
+              <Event key={e.type === "claim" ? `c${e.claim.id}` : `l${e.link.id}`} event={e} claims={byId} path={path} knownAt={knownAt} />
+            ))}
+          </ol>
+        )}
+        {pages > 1 && (
+          <nav aria-label="Timeline pages" className="pager">
+            {page > 1 && (
+              <Link href={pageHref(page - 1)} rel="prev">
+                Earlier events
+              </Link>
+            )}{" "}
+            <span className="meta">
+              Page {page} of {pages}
+            </span>{" "}
+            {page < pages && (
+              <Link href={pageHref(page + 1)} rel="next">
+                Later events
+              </Link>
+            )}
+          </nav>
+        )}
+      </section>
+    </article>
+  );
+}

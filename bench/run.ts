@@ -1,0 +1,332 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { rows, type Database } from "@/db";
+import { systemActor, verifyAuditChain } from "@/lib/audit";
+import { createEditor } from "@/lib/auth/editors";
+import { createToken } from "@/lib/auth/tokens";
+import { generateDataset, loadDataset, FULL_SHAPE, type DatasetShape } from "./dataset";
+import { openEmptyDatabase, provideDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from "./database";
+import { runDiffBench } from "./diff";
+import { measure, type Endpoint, type LoadConfig } from "./load";
+import { renderMarkdown, type EndpointResult, type Measured, type Report, type SkippedEndpoint, type WriteResult } from "./report";
+import { buildApp, buildExists, DIST_DIR, freePort, prerenderedRoutes, startServer, stopCommands, waitForHealth, waitUntilIdle, watchMemory, type Server } from "./server";
+
+// A route handler marked force-static: the build writes its answer once and the server replays
+// it. No page is prerendered (the build's manifest, kept in the results, lists the routes that are).
+const STATIC_PATH = "/api/openapi.json";
+const RESULTS_DIR = path.join("bench", "results");
+
+function numberFromEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number of at least ${min}, not "${raw}".`);
+  return value;
+}
+
+/** BENCH_SCALE shrinks the data set for quick runs; the full one is the default. */
+function datasetShape(scale: number): DatasetShape {
+  if (scale === 1) return FULL_SHAPE;
+  const scaled = (n: number) => Math.max(1, Math.round(n * scale));
+  return {
+    ...FULL_SHAPE,
+    stories: scaled(FULL_SHAPE.stories),
+    claims: scaled(FULL_SHAPE.claims),
+    largestStoryClaims: scaled(FULL_SHAPE.largestStoryClaims),
+    links: scaled(FULL_SHAPE.links),
+    documents: scaled(FULL_SHAPE.documents),
+    outlets: Math.max(3, scaled(FULL_SHAPE.outlets)),
+  };
+}
+
+function git(args: string[]): string | null {
+  try {
+    return execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function nextVersion(): string | null {
+  try {
+    return (JSON.parse(readFileSync(path.join("node_modules", "next", "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+function writeAtomically(file: string, content: string) {
+  // A run stopped halfway leaves the previous results whole (the .tmp name is ignored by git).
+  writeFileSync(`${file}.tmp`, content);
+  renameSync(`${file}.tmp`, file);
+}
+
+/** Everything the run holds open, released once whether it ends, fails or is interrupted. */
+class Resources {
+  database?: BenchDatabase;
+  appDb?: Database;
+  server?: Server;
+  private released?: Promise<void>;
+
+  release(): Promise<void> {
+    return (this.released ??= (async () => {
+      stopCommands();
+      const steps: [string, (() => Promise<void>) | undefined][] = [
+        ["stop the server", this.server && (() => this.server!.stop())],
+        ["close the database connection", this.appDb && (() => this.appDb!.close())],
+        ["drop the bench database", this.database?.created ? () => this.database!.drop() : undefined],
+      ];
+      for (const [what, step] of steps) {
+        if (!step) continue;
+        try {
+          await step();
+        } catch (err) {
+          console.error(`[bench] could not ${what}: ${(err as Error).message}`);
+        }
+      }
+      if (this.database?.created) log(`dropped ${this.database.location}`);
+    })());
+  }
+}
+
+async function main() {
+  const startedAt = Date.now();
+  const loadStart = os.loadavg();
+  const config: LoadConfig = {
+    connections: numberFromEnv("BENCH_CONNECTIONS", 50, 1),
+    seconds: numberFromEnv("BENCH_SECONDS", 10, 1),
+    warmupSeconds: numberFromEnv("BENCH_WARMUP_SECONDS", 2, 0),
+    timeoutSeconds: numberFromEnv("BENCH_TIMEOUT_SECONDS", 10, 1),
+  };
+  const shape = datasetShape(numberFromEnv("BENCH_SCALE", 1, 0.001));
+  const skipBuild = process.env.BENCH_SKIP_BUILD === "1" && buildExists();
+  const settleSeconds = numberFromEnv("BENCH_SETTLE_SECONDS", 20, 1);
+  const logDir = path.join(os.tmpdir(), `claimtrail-bench-${process.pid}`);
+  mkdirSync(logDir, { recursive: true });
+  mkdirSync(RESULTS_DIR, { recursive: true });
+
+  const resources = new Resources();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      console.error(`\n[bench] ${signal}: cleaning up; logs in ${logDir}`);
+      void resources.release().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    });
+  }
+  // Every step is bounded, but a hang nobody foresaw must still end the run and clean up.
+  const limitMinutes = numberFromEnv("BENCH_LIMIT_MINUTES", 30, 1);
+  setTimeout(() => {
+    console.error(`[bench] still running after ${limitMinutes} minutes: giving up; logs in ${logDir}`);
+    void resources.release().finally(() => process.exit(1));
+  }, limitMinutes * 60_000).unref();
+
+  const phases: Record<string, number> = {};
+  const phase = async <T>(name: string, what: string, run: () => Promise<T>): Promise<T> => {
+    log(`${what}…`);
+    const t = Date.now();
+    const result = await run();
+    phases[name] = seconds(Date.now() - t);
+    log(`${what}: ${phases[name]} s`);
+    return result;
+  };
+
+  try {
+    const database = await phase("createDatabase", "database", async () => {
+      resources.database = await provideDatabase(process.env.BENCH_DATABASE_URL, process.env.BENCH_POSTGRES_URL || DEFAULT_SERVER_URL);
+      resources.appDb = await openEmptyDatabase(resources.database.url);
+      log(`${resources.database.created ? "created" : "using"} ${resources.database.location}, migrated`);
+      return resources.database;
+    });
+    const db = resources.appDb!.db;
+
+    const data = await phase("load", "data set: generate and load", async () => {
+      const generated = generateDataset(shape);
+      const counts = await loadDataset(db, generated, { onProgress: (table, n) => log(`  ${table}: ${n.toLocaleString("en")} rows`) });
+      return { generated, counts };
+    });
+    const { probes } = data.generated;
+    const loadedClaims = data.generated.claims.length;
+
+    if (skipBuild) log(`BENCH_SKIP_BUILD=1: reusing the build in ${DIST_DIR}`);
+    else await phase("build", `next build into ${DIST_DIR}`, () => buildApp(database.url, path.join(logDir, "build.log")));
+    const prerendered = prerenderedRoutes();
+
+    const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : await freePort();
+    let launches = 0;
+    const launch = async () => {
+      const logFile = path.join(logDir, `server-${++launches}.log`);
+      // Held before waiting, so an interrupted or failed start still stops it.
+      resources.server = startServer({ databaseUrl: database.url, port, logFile });
+      await waitForHealth(resources.server, { logFile });
+      return resources.server;
+    };
+    await phase("start", `next start on port ${port}`, launch);
+    const serverPids = () => resources.server?.pids() ?? [];
+    const memory = watchMemory(serverPids);
+    const otherQueries = sql`from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state = 'active'`;
+    const queriesRunning = async () => ((await rows<{ n: number }>(db, sql`select count(*)::int as n ${otherQueries}`))[0]?.n ?? 0) > 0;
+    const restart = async () => {
+      await resources.server!.stop();
+      // Queries of the stopped server would otherwise run on and slow the next endpoint.
+      await db.execute(sql`select pg_cancel_backend(pid) ${otherQueries}`);
+      await launch();
+    };
+
+    /**
+     * Measures one endpoint, then lets the server finish what the run left queued. A server
+     * still busy after BENCH_SETTLE_SECONDS is restarted: the next endpoint starts clean.
+     */
+    const run = async (endpoint: Endpoint): Promise<Measured> => {
+      log(`${endpoint.name}: ${endpoint.method ?? "GET"} ${endpoint.path}`);
+      memory.window();
+      const m = await measure(resources.server!.url, endpoint, config);
+      const settled = await waitUntilIdle(serverPids, { maxMs: settleSeconds * 1000, busyElsewhere: queriesRunning });
+      if (!settled.idle) await restart();
+      const after = { waitedSeconds: seconds(settled.waitedMs), restarted: !settled.idle };
+      const result = { ...m, serverPeakRssMb: memory.window(), after };
+      const alone = result.alone.second ?? result.alone.first;
+      log(
+        `  ${m.requestsPerSecond} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, statuses ${JSON.stringify(m.statusCodes)}` +
+          `${m.errors ? `, ${m.errors} errors (${m.timeouts} timeouts)` : ""}; alone ${alone.ms} ms, ${alone.bytes.toLocaleString("en")} B` +
+          `${after.restarted ? `; still busy ${settleSeconds} s later: restarted the server` : ""}`,
+      );
+      return result;
+    };
+
+    const endpoints: (EndpointResult | SkippedEndpoint)[] = [];
+    const read = async (endpoint: Endpoint, note?: string): Promise<EndpointResult> => {
+      const result: EndpointResult = { ...(await run(endpoint)), ratioToStatic: null, ...(note && { note }) };
+      endpoints.push(result);
+      return result;
+    };
+
+    await phase("reads", "reads", async () => {
+      await read({ name: "static page", path: STATIC_PATH });
+      await read({ name: "story page", path: `/stories/${probes.storySlug}` }, `${probes.storyClaims} claims`);
+      await read({ name: "largest story page", path: `/stories/${probes.largeStorySlug}` }, `${probes.largeStoryClaims.toLocaleString("en")} claims`);
+      await read({ name: "claim page", path: `/claims/${probes.claimId}` }, `${probes.claimLinks} links`);
+      const feed = await read({ name: "site feed", path: "/feed.xml" });
+      const { status: feedStatus, etag } = feed.alone.second ?? feed.alone.first;
+      if (feedStatus === 200 && etag) {
+        const conditional = await read({ name: "site feed, If-None-Match", path: "/feed.xml", headers: { "if-none-match": etag }, expected: [304] });
+        conditional.note = `${Math.round(conditional.expectedShare * 1000) / 10}% answered 304`;
+      } else {
+        const answer = feedStatus || feed.alone.first.error;
+        endpoints.push({ name: "site feed, If-None-Match", path: "/feed.xml", skipped: feedStatus === 200 ? "the feed sends no ETag" : `GET /feed.xml answered ${answer}` });
+      }
+      await read({ name: "API read", path: `/api/stories/${probes.storySlug}` }, "story JSON");
+      await read({ name: "static page (repeat)", path: STATIC_PATH }, "drift check");
+    });
+    // The machine is shared: the static page is measured first and last, and the ratios divide
+    // by the mean of the two, so neither a cold start nor a later lull sets the baseline alone.
+    // A run with timeouts still counts (it is flagged); one that answered anything but 200 does not.
+    const staticRuns = endpoints.filter((e): e is EndpointResult => !("skipped" in e) && e.path === STATIC_PATH && e.requests > 0 && e.expectedShare === 1);
+    const baseline = staticRuns.length ? staticRuns.reduce((sum, e) => sum + e.requestsPerSecond, 0) / staticRuns.length : null;
+    for (const e of endpoints) if (!("skipped" in e) && baseline) e.ratioToStatic = Math.round((e.requestsPerSecond / baseline) * 1000) / 1000;
+
+    const writePath = `/api/stories/${probes.storySlug}/claims`;
+    const measureWrites = async (): Promise<WriteResult> => {
+      const actor = systemActor("bench");
+      const { editor } = await createEditor(db, actor, { email: "bench-writer@claimtrail.test", name: "Bench writer" });
+      const token = await createToken(db, actor, editor.id, "bench", "write");
+      const documents = data.generated.documents;
+      const texts = data.generated.claimRevisions.slice(0, 1_000).map((r) => r.text);
+      const m = await run({
+        name: "create claim",
+        method: "POST",
+        path: writePath,
+        headers: { authorization: `Bearer ${token.secret}` },
+        expected: [201],
+        body: (n) => {
+          const i = Math.abs(n);
+          return JSON.stringify({ documentId: documents[(i * 7919) % documents.length]!.id, text: `${texts[i % texts.length]} (write ${n})`, speaker: "Bench writer" });
+        },
+      });
+      const [created] = await rows<{ n: number }>(db, sql`select count(*)::int as n from claims where id > ${loadedClaims}`);
+      const [claimEvents] = await rows<{ n: number }>(db, sql`select count(*)::int as n from audit_events where entity = 'claim' and action = 'create'`);
+      const verdict = await verifyAuditChain(db);
+      const createdCount = created?.n ?? 0;
+      return {
+        ...m,
+        claimsPerSecond: Math.round(((m.statusCodes["201"] ?? 0) / (m.seconds || config.seconds)) * 10) / 10,
+        created: createdCount,
+        audit: {
+          ok: verdict.ok,
+          events: verdict.events,
+          claimEvents: claimEvents?.n ?? 0,
+          matchesCreated: (claimEvents?.n ?? 0) === createdCount,
+          ...(!verdict.ok && { reason: `event ${verdict.brokenAt}: ${verdict.reason}` }),
+        },
+      };
+    };
+    // A failure here is reported, not fatal: the reads measured so far still get written.
+    const writes = await phase("writes", "writes through the API", () =>
+      measureWrites().catch((err: unknown): SkippedEndpoint => ({ name: "create claim", path: writePath, skipped: (err as Error).message })),
+    );
+
+    const processes = memory.stop();
+    const serverProcess = processes.find((p) => p.name.startsWith("next-server")) ?? processes[0] ?? null;
+    await resources.server?.stop();
+
+    const diffRows = await phase("diff", "word diff", () =>
+      runDiffBench().catch((err: unknown) => {
+        console.error(`[bench] word diff failed: ${(err as Error).message}`);
+        return [];
+      }),
+    );
+
+    const report: Report = {
+      date: new Date(startedAt).toISOString(),
+      totalSeconds: 0,
+      machine: {
+        platform: os.platform(),
+        release: os.release(),
+        arch: os.arch(),
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model.trim() ?? "?",
+        memoryGb: Math.round(os.totalmem() / 2 ** 30),
+        loadAverage: { start: loadStart.map((l) => Math.round(l * 100) / 100), end: [] },
+      },
+      node: process.version,
+      next: nextVersion(),
+      git: { commit: git(["rev-parse", "HEAD"]), dirty: ((s) => (s === null ? null : s.length > 0))(git(["status", "--porcelain"])) },
+      config: { ...config, settleSeconds, database: database.location, databaseCreated: database.created, port, build: skipBuild ? "reused" : "built", dataset: shape },
+      phasesSeconds: phases,
+      dataset: { rows: data.counts, probes },
+      staticPage: { path: STATIC_PATH, prerendered: prerendered.includes(STATIC_PATH), prerenderedRoutes: prerendered, baseline: baseline && Math.round(baseline * 10) / 10 },
+      endpoints,
+      writes,
+      diff: { rows: diffRows, jsdiff: diffRows.some((r) => r.name.startsWith("jsdiff")) },
+      memory: { server: serverProcess, processes, serverStarts: launches, runnerPeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) },
+    };
+    await resources.release();
+    report.totalSeconds = seconds(Date.now() - startedAt);
+    report.machine.loadAverage.end = os.loadavg().map((l) => Math.round(l * 100) / 100);
+
+    const markdown = renderMarkdown(report);
+    writeAtomically(path.join(RESULTS_DIR, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+    writeAtomically(path.join(RESULTS_DIR, "latest.md"), markdown);
+    console.log(`\n${markdown}`);
+    // Logs are kept only when something went wrong (the error names the folder).
+    rmSync(logDir, { recursive: true, force: true });
+    log(`wrote ${RESULTS_DIR}/latest.json and latest.md`);
+  } catch (err) {
+    console.error(`[bench] build and server logs are in ${logDir}`);
+    throw err;
+  } finally {
+    await resources.release();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`[bench] failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,255 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const createdAt = () => ts("created_at").notNull().defaultNow();
+
+export const roleEnum = pgEnum("editor_role", ["editor", "admin"]);
+export const precisionEnum = pgEnum("date_precision", ["year", "month", "day", "time"]);
+export const documentKindEnum = pgEnum("document_kind", [
+  "article",
+  "interview",
+  "statement",
+  "broadcast",
+  "post",
+  "other",
+]);
+export const linkKindEnum = pgEnum("link_kind", [
+  "corrects",
+  "contradicts",
+  "confirms",
+  "supersedes",
+  "retracts",
+]);
+export const tokenScopeEnum = pgEnum("token_scope", ["read", "write"]);
+
+export const editors = pgTable("editors", {
+  id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  role: roleEnum("role").notNull().default("editor"),
+  passwordHash: text("password_hash").notNull(),
+  disabledAt: ts("disabled_at"),
+  createdAt: createdAt(),
+});
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    // SHA-256 of the cookie value: a stolen table row cannot be replayed as a cookie.
+    idHash: text("id_hash").primaryKey(),
+    editorId: integer("editor_id")
+      .notNull()
+      .references(() => editors.id),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+  },
+  (t) => [index("sessions_editor_idx").on(t.editorId)],
+);
+
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    editorId: integer("editor_id")
+      .notNull()
+      .references(() => editors.id),
+    name: text("name").notNull(),
+    scope: tokenScopeEnum("scope").notNull().default("write"),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdAt: createdAt(),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("api_tokens_editor_idx").on(t.editorId)],
+);
+
+export const setupCodes = pgTable("setup_codes", {
+  // Only the hash is kept: the code itself appears once, in the server's log.
+  codeHash: text("code_hash").primaryKey(),
+  createdAt: createdAt(),
+  usedAt: ts("used_at"),
+});
+
+export const outlets = pgTable("outlets", {
+  id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  homepage: text("homepage"),
+  createdAt: createdAt(),
+});
+
+export const documents = pgTable(
+  "documents",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    outletId: integer("outlet_id")
+      .notNull()
+      .references(() => outlets.id),
+    url: text("url").unique(),
+    title: text("title").notNull(),
+    authors: text("authors").array().notNull().default(sql`'{}'::text[]`),
+    publishedAt: ts("published_at").notNull(),
+    precision: precisionEnum("precision").notNull().default("day"),
+    kind: documentKindEnum("kind").notNull().default("article"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("documents_outlet_idx").on(t.outletId, t.publishedAt)],
+);
+
+export const documentVersions = pgTable(
+  "document_versions",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    documentId: integer("document_id")
+      .notNull()
+      .references(() => documents.id),
+    text: text("text").notNull(),
+    sha256: text("sha256").notNull(),
+    seenAt: ts("seen_at").notNull(),
+    note: text("note"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("document_versions_document_idx").on(t.documentId, t.seenAt)],
+);
+
+export const stories = pgTable("stories", {
+  id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+  slug: text("slug").notNull().unique(),
+  title: text("title").notNull(),
+  summary: text("summary"),
+  createdAt: createdAt(),
+});
+
+export const questions = pgTable(
+  "questions",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    storyId: integer("story_id")
+      .notNull()
+      .references(() => stories.id),
+    label: text("label").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("questions_story_idx").on(t.storyId)],
+);
+
+export const claims = pgTable(
+  "claims",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    storyId: integer("story_id")
+      .notNull()
+      .references(() => stories.id),
+    documentId: integer("document_id")
+      .notNull()
+      .references(() => documents.id),
+    versionId: integer("version_id").references(() => documentVersions.id),
+    questionId: integer("question_id").references(() => questions.id),
+    speaker: text("speaker"),
+    assertedAt: ts("asserted_at").notNull(),
+    // The revision number edits must name; bumped in the same statement that checks it.
+    revision: integer("revision").notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("claims_story_asserted_idx").on(t.storyId, t.assertedAt, t.id),
+    index("claims_document_idx").on(t.documentId),
+    index("claims_question_idx").on(t.questionId),
+    index("claims_created_idx").on(t.createdAt, t.id),
+  ],
+);
+
+export const claimRevisions = pgTable(
+  "claim_revisions",
+  {
+    claimId: integer("claim_id")
+      .notNull()
+      .references(() => claims.id),
+    revision: integer("revision").notNull(),
+    text: text("text").notNull(),
+    quote: text("quote"),
+    quotePrefix: text("quote_prefix"),
+    quoteSuffix: text("quote_suffix"),
+    quoteVerified: boolean("quote_verified").notNull().default(false),
+    relaysClaimId: integer("relays_claim_id").references(() => claims.id),
+    reason: text("reason"),
+    editorId: integer("editor_id").references(() => editors.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.claimId, t.revision] }),
+    index("claim_revisions_relays_idx").on(t.relaysClaimId),
+    check("claim_revisions_no_self_relay", sql`${t.relaysClaimId} is null or ${t.relaysClaimId} <> ${t.claimId}`),
+  ],
+);
+
+export const links = pgTable(
+  "links",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    fromClaimId: integer("from_claim_id")
+      .notNull()
+      .references(() => claims.id),
+    toClaimId: integer("to_claim_id")
+      .notNull()
+      .references(() => claims.id),
+    kind: linkKindEnum("kind").notNull(),
+    effectiveAt: ts("effective_at").notNull(),
+    note: text("note"),
+    editorId: integer("editor_id").references(() => editors.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("links_unique").on(t.fromClaimId, t.toClaimId, t.kind),
+    index("links_to_idx").on(t.toClaimId),
+    index("links_created_idx").on(t.createdAt, t.id),
+    check("links_not_self", sql`${t.fromClaimId} <> ${t.toClaimId}`),
+  ],
+);
+
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    at: ts("at").notNull(),
+    editorId: integer("editor_id").references(() => editors.id),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    entity: text("entity").notNull(),
+    entityId: text("entity_id").notNull(),
+    before: jsonb("before"),
+    after: jsonb("after"),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull().unique(),
+  },
+  (t) => [index("audit_entity_idx").on(t.entity, t.entityId), index("audit_editor_idx").on(t.editorId)],
+);
+
+export type Editor = typeof editors.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;
+export type Outlet = typeof outlets.$inferSelect;
+export type Document = typeof documents.$inferSelect;
+export type DocumentVersion = typeof documentVersions.$inferSelect;
+export type Story = typeof stories.$inferSelect;
+export type Question = typeof questions.$inferSelect;
+export type Claim = typeof claims.$inferSelect;
+export type ClaimRevision = typeof claimRevisions.$inferSelect;
+export type Link = typeof links.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;
+export type LinkKind = (typeof linkKindEnum.enumValues)[number];
+export type Precision = (typeof precisionEnum.enumValues)[number];
+export type DocumentKind = (typeof documentKindEnum.enumValues)[number];
+export type Role = (typeof roleEnum.enumValues)[number];

@@ -1,0 +1,306 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { excerptsOf } from "../db/seed";
+import { violations } from "./helpers";
+
+// One editor's whole job, in order, on an empty database: each step builds on the one before.
+// A retry would start again from first-run setup, which has already happened, so none is made.
+test.describe.configure({ mode: "serial", retries: 0 });
+
+const editorURL = process.env.E2E_EDITOR_URL!;
+const admin = { email: "admin@newsroom.test", password: "a long admin passphrase" };
+const article = fs.readFileSync(path.resolve("..", "shared", "seed", "comicbook-ballerina-update-2024-10-15.txt"), "utf8");
+const { original, updated } = excerptsOf(article);
+
+test.use({ baseURL: editorURL });
+
+async function signIn(page: Page, who = admin) {
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/editor$/);
+}
+
+async function newSignedInPage(browser: Browser, who = admin) {
+  const context = await browser.newContext({ baseURL: editorURL });
+  const page = await context.newPage();
+  await signIn(page, who);
+  return page;
+}
+
+/** Selects `quote` in the source text with the keyboard-free API a selection makes, then takes it. */
+async function selectQuote(page: Page, quote: string) {
+  const source = page.getByLabel("Source text");
+  await source.evaluate((el: HTMLTextAreaElement, q) => {
+    const start = el.value.indexOf(q);
+    el.focus();
+    el.setSelectionRange(start, start + q.length);
+  }, quote);
+  await page.getByRole("button", { name: "Use selection as quote" }).click();
+  await expect(page.getByLabel("Quote", { exact: true })).toHaveValue(quote);
+}
+
+async function logClaim(page: Page, fields: { quote?: string; version?: string; text: string; speaker?: string; question?: string; relays?: string }) {
+  if (fields.version) await page.getByLabel("Version", { exact: true }).selectOption({ label: fields.version });
+  if (fields.quote) await selectQuote(page, fields.quote);
+  await page.getByLabel("Statement").fill(fields.text);
+  if (fields.speaker) await page.getByLabel("Who is quoted").fill(fields.speaker);
+  if (fields.question) await page.getByLabel("Question it answers").selectOption({ label: fields.question });
+  if (fields.relays) await page.getByLabel("Relays the claim").fill(fields.relays);
+  await page.getByRole("button", { name: "Log claim" }).click();
+  const status = page.getByRole("status").filter({ hasText: /Logged claim \d+/ });
+  await expect(status).toBeVisible();
+  return Number(/Logged claim (\d+)/.exec((await status.textContent()) ?? "")![1]);
+}
+
+let page: Page;
+const ids: Record<string, number> = {};
+
+test.beforeAll(async ({ browser }) => {
+  page = await (await browser.newContext({ baseURL: editorURL })).newPage();
+});
+
+test("first run: the setup code from the server's log creates the first admin, then /setup is gone", async () => {
+  const code = /setup code: (\S+)/.exec(fs.readFileSync(process.env.E2E_EDITOR_LOG!, "utf8"))?.[1];
+  expect(code).toBeTruthy();
+  await page.goto("/setup");
+  await page.getByLabel("Setup code").fill("wrong-code");
+  await page.getByLabel("Your email").fill(admin.email);
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByRole("button", { name: "Create admin" }).click();
+  await expect(page.getByText("Not a valid setup code")).toBeVisible();
+  // What was typed survives the failed submit, apart from the password.
+  await expect(page.getByLabel("Your email")).toHaveValue(admin.email);
+  await page.getByLabel("Setup code").fill(code!);
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByRole("button", { name: "Create admin" }).click();
+  await expect(page).toHaveURL(/\/editor$/);
+  expect((await page.request.get("/setup")).status()).toBe(404);
+});
+
+test("signing in checks the password and keeps the email on failure", async ({ browser }) => {
+  const other = await (await browser.newContext({ baseURL: editorURL })).newPage();
+  await other.goto("/signin");
+  await other.getByLabel("Email").fill(admin.email);
+  await other.getByLabel("Password").fill("not the password");
+  await other.getByRole("button", { name: "Sign in" }).click();
+  await expect(other.getByRole("form", { name: "Sign in" }).getByRole("alert")).toContainText("do not match");
+  await expect(other.getByLabel("Email")).toHaveValue(admin.email);
+  await other.close();
+});
+
+test("starts the story and its questions, with errors beside the field", async () => {
+  await page.goto("/editor");
+  await page.getByRole("button", { name: "Create story" }).click();
+  const form = page.getByRole("form", { name: "Start a story" });
+  await expect(form.getByText("Title is required.")).toBeVisible();
+  await expect(form.getByLabel("Title")).toHaveAttribute("aria-invalid", "true");
+  await page.getByLabel("Title").fill("Who reshot Ballerina?");
+  await page.getByRole("button", { name: "Create story" }).click();
+  await expect(page).toHaveURL(/\/editor\/stories\/who-reshot-ballerina$/);
+  for (const label of ["Who led the additional photography?", "How long did the additional photography last?"]) {
+    await page.getByRole("textbox", { name: "Question", exact: true }).fill(label);
+    await page.getByRole("button", { name: "Add question" }).click();
+    await expect(page.getByRole("status").filter({ hasText: label })).toBeVisible();
+  }
+});
+
+test("adds The Wrap's report without text, and logs its claim with an unverified quote", async () => {
+  await page.goto("/editor/stories/who-reshot-ballerina");
+  const form = page.getByRole("form", { name: "Add a source" });
+  await form.getByLabel("URL").fill("https://www.thewrap.com/ballerina-reshoots-chad-stahelski/?utm_source=twitter#comments");
+  await form.getByLabel("Outlet", { exact: true }).fill("The Wrap");
+  await form.getByLabel("Outlet homepage").fill("https://www.thewrap.com/");
+  await form.getByLabel("Title").fill("Chad Stahelski reshot most of Ballerina");
+  await form.getByLabel("Published").fill("2024-10-14");
+  await form.getByRole("button", { name: "Add source" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Chad Stahelski reshot most of Ballerina" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "https://www.thewrap.com/ballerina-reshoots-chad-stahelski/" })).toBeVisible();
+  await page.getByLabel("Quote", { exact: true }).fill("most of the movie");
+  ids.wrapHowLong = await logClaim(page, { text: "The reshoot was a two-to-three-month overseas shoot.", speaker: "an insider", question: "How long did the additional photography last?" });
+});
+
+test("adds ComicBook's article with both versions, found by host, and logs claims by selecting quotes", async () => {
+  await page.goto("/editor/stories/who-reshot-ballerina");
+  const form = page.getByRole("form", { name: "Add a source" });
+  await form.getByLabel("URL").fill("https://comicbook.com/movies/news/ballerina-reshoots/");
+  await form.getByLabel("Title").fill("Ballerina reshoots");
+  await form.getByLabel("Published").fill("2024-10-14");
+  await form.getByLabel("Text of the article").fill(original);
+  await form.getByRole("button", { name: "Add source" }).click();
+  await expect(page.getByText("comicbook.com ·")).toBeVisible();
+
+  const version = page.getByRole("form", { name: "Add a version" });
+  await version.getByLabel("Text").fill(updated);
+  await version.getByLabel("Seen on").fill("2024-10-15");
+  await version.getByLabel("Note").fill("the update of 15 Oct");
+  await version.getByRole("button", { name: "Save version" }).click();
+  await expect(version.getByRole("status")).toContainText("Saved version");
+  await page.reload();
+
+  ids.relay = await logClaim(page, {
+    version: "Version 1 · 14 Oct 2024",
+    quote: "This reportedly involved a two-to-three-month overseas shoot",
+    text: "The reshoot was a two-to-three-month overseas shoot, The Wrap reports.",
+    question: "How long did the additional photography last?",
+    relays: `#${ids.wrapHowLong}`,
+  });
+  await page.reload();
+  ids.update = await logClaim(page, {
+    version: "Version 2 · 15 Oct 2024 · the update of 15 Oct",
+    quote: "This additional photography only spanned less than one month",
+    text: "The additional photography lasted less than one month.",
+    question: "How long did the additional photography last?",
+  });
+});
+
+test("a quote that is not in the text is refused, and the form keeps everything typed", async () => {
+  await page.reload();
+  await page.getByLabel("Quote", { exact: true }).fill("shot in Prague for a year");
+  await page.getByLabel("Statement").fill("A statement that must survive");
+  await page.getByRole("button", { name: "Log claim" }).click();
+  await expect(page.getByText("Not found verbatim in the document text.")).toBeVisible();
+  await expect(page.getByLabel("Statement")).toHaveValue("A statement that must survive");
+  await expect(page.getByLabel("Quote", { exact: true })).toHaveValue("shot in Prague for a year");
+});
+
+test("links the correction with a live preview of the diff and the status change", async () => {
+  await page.goto(`/editor/claims/${ids.update}`);
+  const form = page.getByRole("form", { name: "Link to an older claim" });
+  await form.getByLabel("This claim…").selectOption("corrects");
+  await form.getByLabel("…the claim").fill(`#${ids.relay}`);
+  const preview = form.getByRole("region", { name: "Preview" });
+  await expect(preview).toContainText("goes from Standing to Corrected");
+  await expect(preview.locator("del")).toContainText(["two-to-three-"]);
+  await expect(preview.locator("ins").first()).toBeVisible();
+  await form.getByRole("button", { name: "Save link" }).click();
+  await expect(form.getByRole("status")).toContainText(`claim ${ids.update} corrects claim ${ids.relay}`);
+});
+
+test("two editors edit one claim: the second sees both versions side by side and loses nothing", async ({ browser }) => {
+  const other = await newSignedInPage(browser);
+  await page.goto(`/editor/claims/${ids.update}`);
+  await other.goto(`/editor/claims/${ids.update}`);
+
+  const mine = page.getByRole("form", { name: "Edit claim" });
+  await mine.getByLabel("Statement").fill("The additional photography took less than a month.");
+  await mine.getByLabel("Reason for the edit").fill("closer to the source");
+  await mine.getByRole("button", { name: "Save edit" }).click();
+  await expect(mine.getByRole("status")).toContainText("Saved revision 2");
+
+  const theirs = other.getByRole("form", { name: "Edit claim" });
+  await theirs.getByLabel("Statement").fill("Additional photography lasted under one month.");
+  await theirs.getByLabel("Reason for the edit").fill("style");
+  await theirs.getByRole("button", { name: "Save edit" }).click();
+  await expect(theirs.getByRole("alert")).toContainText("was edited since revision 1");
+  const conflict = theirs.getByRole("region", { name: "Edit conflict" });
+  await expect(conflict).toContainText("Saved meanwhile (revision 2)");
+  await expect(conflict).toContainText("The additional photography took less than a month.");
+  await expect(theirs.getByLabel("Statement")).toHaveValue("Additional photography lasted under one month.");
+  await theirs.getByRole("button", { name: "Save edit" }).click();
+  await expect(theirs.getByRole("status")).toContainText("Saved revision 3");
+  await other.context().close();
+});
+
+test("works from the keyboard alone: a question added and the whole text taken as the quote", async () => {
+  await page.goto("/editor/stories/who-reshot-ballerina");
+  await page.getByRole("textbox", { name: "Question", exact: true }).focus();
+  await page.keyboard.type("Why did Chad Stahelski shoot scenes?");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("status").filter({ hasText: "Why did Chad Stahelski shoot scenes?" })).toBeVisible();
+
+  await page.getByRole("link", { name: "comicbook.com: Ballerina reshoots" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name: "Ballerina reshoots" })).toBeVisible();
+  // The picker reacts to keys once the page has hydrated.
+  await page.waitForLoadState("networkidle");
+  const source = page.getByLabel("Source text");
+  await source.focus();
+  await page.keyboard.press("Control+a");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Use selection as quote" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByLabel("Quote", { exact: true })).toHaveValue(/^Update: ComicBook has learned[^]*The Wrap[^]*$/);
+});
+
+test("axe finds no violations on the editor pages", async ({ browser }) => {
+  for (const path of ["/editor", "/editor/stories/who-reshot-ballerina", `/editor/claims/${ids.update}`, "/editor/audit", "/editor/people", "/editor/tokens"]) {
+    await page.goto(path);
+    expect(await violations(page), path).toEqual([]);
+  }
+  await page.goto("/editor/stories/who-reshot-ballerina");
+  await page.getByRole("link", { name: "comicbook.com: Ballerina reshoots" }).click();
+  // A client-side navigation sets the new title once the page has arrived; check the page then.
+  await expect(page).toHaveURL(/\/editor\/documents\/\d+$/);
+  await expect(page).toHaveTitle(/^Source/);
+  expect(await violations(page), "source page").toEqual([]);
+  // A form showing its errors is checked too.
+  await page.goto("/editor");
+  await page.getByRole("button", { name: "Create story" }).click();
+  await expect(page.getByText("Title is required.")).toBeVisible();
+  expect(await violations(page), "form with errors").toEqual([]);
+  const visitor = await (await browser.newContext({ baseURL: editorURL })).newPage();
+  await visitor.goto("/signin");
+  expect(await violations(visitor), "/signin").toEqual([]);
+  await visitor.context().close();
+});
+
+test("readers see it all on the public pages", async ({ browser }) => {
+  const reader = await (await browser.newContext({ baseURL: editorURL })).newPage();
+  await reader.goto("/stories/who-reshot-ballerina");
+  await expect(reader.getByText("Additional photography lasted under one month.").first()).toBeVisible();
+  await expect(reader.getByText("two-to-three-month overseas shoot, The Wrap reports").first()).toBeVisible();
+  const api = await reader.request.get(`/api/claims/${ids.relay}`);
+  expect((await api.json()).claim.status).toBe("corrected");
+  await reader.context().close();
+});
+
+test("the audit log lists every write, filters by kind, and verifies its chain", async () => {
+  await page.goto("/editor/audit");
+  await expect(page.getByRole("status").filter({ hasText: "Chain verified" })).toBeVisible();
+  await page.getByLabel("Kind").selectOption("link");
+  await page.getByRole("button", { name: "Filter" }).click();
+  const rows = page.getByRole("table").getByRole("row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(1)).toContainText(`${admin.email}`);
+  await expect(rows.nth(1)).toContainText("create link");
+});
+
+test("a signed-out visitor gets no write, and the form keeps what they typed", async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: editorURL });
+  const visitor = await context.newPage();
+  await signIn(visitor);
+  await visitor.goto("/editor");
+  await context.clearCookies();
+  await visitor.getByLabel("Title").fill("A story nobody may create");
+  await visitor.getByRole("button", { name: "Create story" }).click();
+  await expect(visitor.getByRole("form", { name: "Start a story" }).getByRole("alert")).toContainText("Your session has ended");
+  await expect(visitor.getByLabel("Title")).toHaveValue("A story nobody may create");
+  const stories = await (await visitor.request.get("/editor")).text();
+  expect(stories).not.toContain("A story nobody may create");
+  await context.close();
+});
+
+test("a disabled editor is stopped at once", async ({ browser }) => {
+  await page.goto("/editor/people");
+  await page.getByLabel("Email").fill("reporter@newsroom.test");
+  await page.getByRole("button", { name: "Add editor" }).click();
+  const password = await page.getByLabel("Shown once").textContent();
+  expect(password).toBeTruthy();
+
+  const reporter = await newSignedInPage(browser, { email: "reporter@newsroom.test", password: password! });
+  await reporter.goto("/editor");
+  await reporter.getByLabel("Title").fill("Written after being disabled");
+
+  await page.reload();
+  await page.getByRole("button", { name: "Disable reporter@newsroom.test" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "is now disabled" })).toBeVisible();
+
+  await reporter.getByRole("button", { name: "Create story" }).click();
+  await expect(reporter.getByRole("form", { name: "Start a story" }).getByRole("alert")).toContainText("Your session has ended");
+  await reporter.goto("/editor");
+  await expect(reporter).toHaveURL(/\/signin/);
+  await reporter.context().close();
+});

@@ -1,0 +1,64 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { APIRequestContext, Page } from "@playwright/test";
+
+export const SEED_SLUG = "who-reshot-ballerina";
+export const STORY = `/stories/${SEED_SLUG}`;
+
+/** A desktop Chrome's user agent: pages are fetched as a browser gets them, not as a crawler does. */
+export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
+
+type ApiClaim = { id: number; text: string; document: { id: number }; outlet: { slug: string; name: string } };
+
+/** The seed story's claims and documents, found by their words through the public API rather than by guessed ids. */
+export async function seedStory(request: APIRequestContext) {
+  const res = await request.get(`/api/stories/${SEED_SLUG}`);
+  if (!res.ok()) throw new Error(`The seed story is not there: ${res.status()}`);
+  const { claims } = (await res.json()) as { claims: ApiClaim[] };
+  const claim = (text: string) => {
+    const found = claims.find((c) => c.text === text);
+    if (!found) throw new Error(`The seed story has no claim "${text}"`);
+    return found;
+  };
+  const wrapHowLong = claim("The reshoot was a two-to-three-month overseas shoot.");
+  const relayHowLong = claim("The reshoot was a two-to-three-month overseas shoot, The Wrap reports.");
+  const updateHowLong = claim("The additional photography lasted less than one month.");
+  return { wrapHowLong, relayHowLong, updateHowLong, comicbookDocument: relayHowLong.document.id };
+}
+
+type Seed = Awaited<ReturnType<typeof seedStory>>;
+export type ReaderPage = { name: string; path: (seed: Seed) => string; status?: number };
+
+/** One address of every page type a reader can reach, with the variants that render differently. */
+export const READER_PAGES: ReaderPage[] = [
+  { name: "home", path: () => "/" },
+  { name: "story", path: () => STORY },
+  { name: "story as of 14 October 2024", path: () => `${STORY}?asOf=2024-10-14` },
+  { name: "story with a malformed date", path: () => `${STORY}?asOf=yesterday` },
+  { name: "story changes", path: () => `${STORY}/changes?from=2024-10-14&to=2024-10-15` },
+  { name: "story changes side by side", path: () => `${STORY}/changes?from=2024-10-14&layout=side` },
+  { name: "corrected relay claim", path: (s) => `/claims/${s.relayHowLong.id}` },
+  { name: "corrected relay claim side by side", path: (s) => `/claims/${s.relayHowLong.id}?layout=side` },
+  { name: "origin claim", path: (s) => `/claims/${s.wrapHowLong.id}` },
+  { name: "correcting claim", path: (s) => `/claims/${s.updateHowLong.id}` },
+  { name: "outlet", path: () => "/outlets/comicbook" },
+  { name: "document", path: (s) => `/documents/${s.comicbookDocument}` },
+  { name: "document side by side", path: (s) => `/documents/${s.comicbookDocument}?layout=side` },
+  { name: "search form", path: () => "/search" },
+  { name: "search results", path: () => "/search?q=%22less+than+one+month%22" },
+  { name: "search of common words", path: () => "/search?q=the" },
+  { name: "unknown story", path: () => "/stories/no-such-story", status: 404 },
+  { name: "unknown claim", path: () => "/claims/2147483647", status: 404 },
+];
+
+export async function readerPages(request: APIRequestContext): Promise<{ name: string; path: string; status?: number }[]> {
+  const seed = await seedStory(request);
+  return READER_PAGES.map((p) => ({ name: p.name, path: p.path(seed), status: p.status }));
+}
+
+// Every rule axe runs by default: WCAG 2.0–2.2 A and AA, and its best practices.
+export async function violations(page: Page) {
+  // Folded text is part of the page too: open every fold so axe checks what it hides.
+  await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.map((v) => ({ rule: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")) }));
+}

@@ -1,0 +1,140 @@
+import { createHash } from "node:crypto";
+import { asc, desc, sql } from "drizzle-orm";
+import { rows, type Executor } from "@/db";
+import { auditEvents, type AuditEvent } from "@/db/schema";
+import { WRITES_CHANNEL } from "@/lib/cache";
+
+export type Actor = { editorId: number | null; label: string };
+export const systemActor = (label: string): Actor => ({ editorId: null, label: `system:${label}` });
+
+export const GENESIS_HASH = "0".repeat(64);
+
+/** JSON with sorted keys, so a value hashes the same after a jsonb round trip. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+/** Dates become ISO strings, so what is hashed is exactly what jsonb stores. */
+function plain(value: unknown): unknown {
+  return value === undefined ? null : JSON.parse(canonicalJson(value));
+}
+
+type HashedFields = Pick<AuditEvent, "at" | "editorId" | "actor" | "action" | "entity" | "entityId" | "before" | "after" | "prevHash">;
+
+export function hashEvent(e: HashedFields): string {
+  return createHash("sha256")
+    .update(
+      canonicalJson({
+        at: e.at.toISOString(),
+        editorId: e.editorId,
+        actor: e.actor,
+        action: e.action,
+        entity: e.entity,
+        entityId: e.entityId,
+        before: e.before ?? null,
+        after: e.after ?? null,
+        prevHash: e.prevHash,
+      }),
+    )
+    .digest("hex");
+}
+
+// One key for the whole chain: appends are serialised so each one sees its predecessor.
+const AUDIT_LOCK = 7266436;
+
+export type AuditEntry = { action: string; entity: string; entityId: string | number; before?: unknown; after?: unknown };
+
+/** Appends events to the chain; call inside the transaction that makes the change. */
+export async function appendAudit(tx: Executor, actor: Actor, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`);
+  const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1);
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const at = new Date();
+  const values = entries.map((entry) => {
+    const fields: HashedFields = {
+      at,
+      editorId: actor.editorId,
+      actor: actor.label,
+      action: entry.action,
+      entity: entry.entity,
+      entityId: String(entry.entityId),
+      before: plain(entry.before),
+      after: plain(entry.after),
+      prevHash,
+    };
+    const hash = hashEvent(fields);
+    prevHash = hash;
+    return { ...fields, hash };
+  });
+  await tx.insert(auditEvents).values(values);
+  // Delivered at commit to every app process, which then drops its cached pages.
+  await tx.execute(sql`select pg_notify(${WRITES_CHANNEL}, ${String(entries.length)})`);
+}
+
+export type ChainVerdict =
+  | { ok: true; events: number; head: string }
+  | { ok: false; events: number; brokenAt: number; reason: string };
+
+/** Recomputes every hash in order; names the first event whose hash or link does not hold. */
+export async function verifyAuditChain(db: Executor, batchSize = 5000): Promise<ChainVerdict> {
+  let prevHash = GENESIS_HASH;
+  let count = 0;
+  let afterId = 0;
+  for (;;) {
+    const batch = await db
+      .select()
+      .from(auditEvents)
+      .where(sql`${auditEvents.id} > ${afterId}`)
+      .orderBy(asc(auditEvents.id))
+      .limit(batchSize);
+    for (const event of batch) {
+      count++;
+      if (event.prevHash !== prevHash) {
+        return { ok: false, events: count, brokenAt: event.id, reason: "does not link to the event before it" };
+      }
+      if (hashEvent(event) !== event.hash) {
+        return { ok: false, events: count, brokenAt: event.id, reason: "its content does not match its hash" };
+      }
+      prevHash = event.hash;
+      afterId = event.id;
+    }
+    if (batch.length < batchSize) return { ok: true, events: count, head: prevHash };
+  }
+}
+
+export async function countAuditEvents(db: Executor): Promise<number> {
+  const [r] = await rows<{ n: number }>(db, sql`select count(*)::int as n from audit_events`);
+  return r?.n ?? 0;
+}
+
+export type AuditFilter = { editorId?: number; storyId?: number; entity?: string; beforeId?: number; limit?: number };
+
+/** Newest first, filtered by editor, story (its claims, links, questions) and kind of record. */
+export async function listAuditEvents(db: Executor, filter: AuditFilter = {}): Promise<AuditEvent[]> {
+  const conditions = [sql`true`];
+  if (filter.editorId !== undefined) conditions.push(sql`${auditEvents.editorId} = ${filter.editorId}`);
+  if (filter.entity) conditions.push(sql`${auditEvents.entity} = ${filter.entity}`);
+  if (filter.beforeId !== undefined) conditions.push(sql`${auditEvents.id} < ${filter.beforeId}`);
+  if (filter.storyId !== undefined) {
+    const story = filter.storyId;
+    conditions.push(sql`(
+      (${auditEvents.entity} = 'story' and ${auditEvents.entityId} = ${String(story)})
+      or (${auditEvents.after} ->> 'storyId')::int = ${story}
+      or (${auditEvents.entity} = 'claim' and ${auditEvents.entityId}::int in (select id from claims where story_id = ${story}))
+      or (${auditEvents.entity} = 'link' and (${auditEvents.after} ->> 'fromClaimId')::int in (select id from claims where story_id = ${story}))
+    )`);
+  }
+  return db
+    .select()
+    .from(auditEvents)
+    .where(sql.join(conditions, sql` and `))
+    .orderBy(desc(auditEvents.id))
+    .limit(Math.min(filter.limit ?? 100, 500));
+}

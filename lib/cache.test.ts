@@ -1,0 +1,143 @@
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, useDatabase } from "@/db";
+import { defaultSeedDir, SEED_STORY_SLUG, seed } from "@/db/seed";
+import { systemActor } from "@/lib/audit";
+import { createClaim, linkClaims } from "@/lib/claims";
+import { addVersion, createDocument } from "@/lib/documents";
+import { clockFrom, getStoryView } from "@/lib/read";
+import { addQuestion, createStory } from "@/lib/stories";
+import { testDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
+import { claimInput, documentInput } from "@/lib/validation";
+import { readStory } from "@/lib/views";
+
+let database: TestDatabase;
+const actor = systemActor("test");
+
+beforeAll(async () => {
+  database = await testDatabase();
+  useDatabase(database);
+  await seed(database.db, defaultSeedDir());
+});
+afterAll(async () => {
+  await database.close();
+});
+
+async function addClaim(slug: string, text: string) {
+  const { document } = await createDocument(database.db, actor, documentInput.parse({ outlet: { name: "Cache Gazette" }, title: text, publishedAt: "2024-10-16" }));
+  return createClaim(database.db, actor, slug, claimInput.parse({ documentId: document.id, text }));
+}
+
+describe(`cached reads on ${testEngine()}`, () => {
+  it("serve repeat reads without touching the database, and show a write on the very next read", async () => {
+    const first = await readStory(SEED_STORY_SLUG);
+    const before = database.queryCount();
+    const again = await readStory(SEED_STORY_SLUG);
+    expect(database.queryCount()).toBe(before);
+    expect(again).toBe(first);
+
+    await addClaim(SEED_STORY_SLUG, "A claim logged after the page was cached.");
+    const fresh = await readStory(SEED_STORY_SLUG);
+    expect(fresh.claims.map((c) => c.text)).toContain("A claim logged after the page was cached.");
+  });
+
+  it("does not cache a failure", async () => {
+    await expect(readStory("not-yet-a-story")).rejects.toThrow(/not found/);
+    await createStory(database.db, actor, { title: "Not yet a story", slug: "not-yet-a-story" });
+    expect((await readStory("not-yet-a-story")).story.title).toBe("Not yet a story");
+  });
+
+  it("loads a story in the same number of round trips whatever its size", async () => {
+    const countFor = async (slug: string, claims: number) => {
+      await createStory(database.db, actor, { title: slug, slug });
+      const question = await addQuestion(database.db, actor, slug, { label: "How many?" });
+      const { document } = await createDocument(database.db, actor, documentInput.parse({ outlet: { name: `Outlet ${slug}` }, title: slug, publishedAt: "2024-01-01" }));
+      await addVersion(database.db, actor, document.id, { text: "Some text to quote from.", seenAt: new Date("2024-01-01") });
+      let previous: number | undefined;
+      for (let i = 0; i < claims; i++) {
+        const claim = await createClaim(database.db, actor, slug, claimInput.parse({ documentId: document.id, text: `Claim ${i}`, quote: "text to quote", questionId: question.id, relaysClaimId: previous, assertedAt: `2024-01-${String(1 + (i % 28)).padStart(2, "0")}` }));
+        if (previous && i % 3 === 0) await linkClaims(database.db, actor, claim.id, { kind: "contradicts", targetClaimId: previous }).catch(() => undefined);
+        previous = claim.id;
+      }
+      const start = database.queryCount();
+      const view = await getStoryView(database.db, slug, clockFrom({}));
+      expect(view.claims).toHaveLength(claims);
+      return database.queryCount() - start;
+    };
+    const small = await countFor("small-story", 3);
+    const large = await countFor("large-story", 120);
+    expect(large).toBe(small);
+    expect(small).toBeLessThanOrEqual(8);
+  });
+});
+
+// The PostgreSQL leg of the engine matrix (an embedded database has one process by design).
+if (testEngine() === "postgres") describe("several app processes on one PostgreSQL", () => {
+  it("a write through one process is visible through the other's cache within a second", async () => {
+    const script = `
+      import { openDatabase, useDatabase } from "./db/index.ts";
+      import { invalidateAll } from "./lib/cache.ts";
+      import { readStory } from "./lib/views.ts";
+      const database = await openDatabase({ url: process.env.DATABASE_URL });
+      await database.listenForWrites(invalidateAll);
+      useDatabase(database);
+      process.stdin.setEncoding("utf8");
+      let buffer = "";
+      process.stdin.on("data", async (chunk) => {
+        buffer += chunk;
+        for (let i = buffer.indexOf("\\n"); i !== -1; i = buffer.indexOf("\\n")) {
+          buffer = buffer.slice(i + 1);
+          const before = database.queryCount();
+          const view = await readStory(${JSON.stringify(SEED_STORY_SLUG)});
+          console.log(JSON.stringify({ claims: view.claims.map((c) => c.text), queries: database.queryCount() - before }));
+        }
+      });
+      console.log("ready");
+    `;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      env: { ...process.env, DATABASE_URL: database.url },
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    const lines: string[] = [];
+    const waitLine = () =>
+      new Promise<string>((resolve) => {
+        const check = () => (lines.length ? resolve(lines.shift()!) : setTimeout(check, 20));
+        check();
+      });
+    let pending = "";
+    child.stdout.on("data", (c: Buffer) => {
+      pending += c.toString();
+      const parts = pending.split("\n");
+      pending = parts.pop()!;
+      lines.push(...parts.filter(Boolean));
+    });
+    const ask = async () => {
+      child.stdin.write("read\n");
+      return JSON.parse(await waitLine()) as { claims: string[]; queries: number };
+    };
+    try {
+      expect(await waitLine()).toBe("ready");
+      expect((await ask()).queries).toBeGreaterThan(0);
+      expect((await ask()).queries).toBe(0);
+
+      const other = await openDatabase({ url: database.url });
+      await addClaimVia(other.db, "Written by another process.");
+      await other.close();
+
+      const deadline = Date.now() + 1000;
+      let seen = false;
+      while (!seen && Date.now() < deadline) {
+        seen = (await ask()).claims.includes("Written by another process.");
+        if (!seen) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(seen).toBe(true);
+    } finally {
+      child.kill();
+    }
+  }, 60_000);
+});
+
+async function addClaimVia(db: TestDatabase["db"], text: string) {
+  const { document } = await createDocument(db, actor, documentInput.parse({ outlet: { name: "Other Process Post" }, title: text, publishedAt: "2024-10-16" }));
+  return createClaim(db, actor, SEED_STORY_SLUG, claimInput.parse({ documentId: document.id, text }));
+}

@@ -1,0 +1,90 @@
+import { and, asc, desc, eq } from "drizzle-orm";
+import type { Executor } from "@/db";
+import { documents, documentVersions, outlets, type Document, type DocumentVersion, type Outlet } from "@/db/schema";
+import { appendAudit, type Actor } from "@/lib/audit";
+import { diffWords } from "@/lib/diff/words";
+import { AppError, notFound } from "@/lib/errors";
+import { findOrCreateOutlet, getOutletBySlug, outletForUrl } from "@/lib/outlets";
+import { sha256 } from "@/lib/sha256";
+import type { DocumentInput, VersionInput } from "@/lib/validation";
+
+/** Creates a document, or returns the one already known under the same normalised URL. */
+export async function createDocument(db: Executor, actor: Actor, input: DocumentInput): Promise<{ document: Document; created: boolean }> {
+  return db.transaction(async (tx) => {
+    if (input.url) {
+      const [existing] = await tx.select().from(documents).where(eq(documents.url, input.url)).limit(1);
+      if (existing) return { document: existing, created: false };
+    }
+    const outlet =
+      input.outlet === undefined
+        ? await outletForUrl(tx, actor, input.url!)
+        : typeof input.outlet === "string"
+          ? await getOutletBySlug(tx, input.outlet)
+          : (await findOrCreateOutlet(tx, actor, input.outlet)).outlet;
+    const [document] = await tx
+      .insert(documents)
+      .values({
+        outletId: outlet.id,
+        url: input.url ?? null,
+        title: input.title.trim(),
+        authors: input.authors ?? [],
+        publishedAt: input.publishedAt.date,
+        precision: input.precision ?? input.publishedAt.precision,
+        kind: input.kind ?? "article",
+      })
+      .returning();
+    await appendAudit(tx, actor, [{ action: "create", entity: "document", entityId: document!.id, after: document }]);
+    return { document: document!, created: true };
+  });
+}
+
+export async function addVersion(db: Executor, actor: Actor, documentId: number, input: VersionInput): Promise<DocumentVersion> {
+  return db.transaction(async (tx) => {
+    const [document] = await tx.select({ id: documents.id }).from(documents).where(eq(documents.id, documentId)).for("update");
+    if (!document) throw notFound(`Document ${documentId}`);
+    const [version] = await tx
+      .insert(documentVersions)
+      .values({ documentId, text: input.text, sha256: sha256(input.text), seenAt: input.seenAt, note: input.note ?? null })
+      .returning();
+    const { text: _text, ...summary } = version!;
+    await appendAudit(tx, actor, [{ action: "create", entity: "document_version", entityId: version!.id, after: summary }]);
+    return version!;
+  });
+}
+
+export type DocumentView = Document & { outlet: Outlet; versions: DocumentVersion[] };
+
+export async function getDocument(db: Executor, id: number): Promise<DocumentView> {
+  const [row] = await db.select().from(documents).innerJoin(outlets, eq(outlets.id, documents.outletId)).where(eq(documents.id, id));
+  if (!row) throw notFound(`Document ${id}`);
+  const versions = await db
+    .select()
+    .from(documentVersions)
+    .where(eq(documentVersions.documentId, id))
+    .orderBy(asc(documentVersions.seenAt), asc(documentVersions.id));
+  return { ...row.documents, outlet: row.outlets, versions };
+}
+
+/** The version a claim is read against: the one named, else the latest seen. */
+export async function resolveVersion(db: Executor, documentId: number, versionId?: number): Promise<DocumentVersion | null> {
+  if (versionId !== undefined) {
+    const [version] = await db
+      .select()
+      .from(documentVersions)
+      .where(and(eq(documentVersions.id, versionId), eq(documentVersions.documentId, documentId)));
+    if (!version) throw new AppError("unprocessable", `Version ${versionId} is not a version of document ${documentId}.`, { versionId: ["Not a version of this document."] });
+    return version;
+  }
+  const [latest] = await db
+    .select()
+    .from(documentVersions)
+    .where(eq(documentVersions.documentId, documentId))
+    .orderBy(desc(documentVersions.seenAt), desc(documentVersions.id))
+    .limit(1);
+  return latest ?? null;
+}
+
+export async function diffDocumentVersions(db: Executor, documentId: number, fromId: number, toId: number) {
+  const [from, to] = await Promise.all([resolveVersion(db, documentId, fromId), resolveVersion(db, documentId, toId)]);
+  return { from: from!, to: to!, ops: diffWords(from!.text, to!.text) };
+}

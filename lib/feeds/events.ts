@@ -1,0 +1,202 @@
+import { sql, type SQL } from "drizzle-orm";
+import { rows, type Executor } from "@/db";
+import { notFound } from "@/lib/errors";
+import { clockFrom, loadGraph, type ClaimView } from "@/lib/read";
+import { deriveStatuses, type Edge, type Status, type StatusInfo } from "@/lib/status";
+import { linkKindsOf, type FeedFilter } from "./query";
+
+export type FeedScope = { type: "site" } | { type: "story"; slug: string } | { type: "outlet"; slug: string };
+
+export type ScopeInfo =
+  | { type: "site" }
+  | { type: "story"; id: number; slug: string; title: string; summary: string | null; createdAt: Date }
+  | { type: "outlet"; id: number; slug: string; name: string; homepage: string | null; createdAt: Date };
+
+/** What the feed's validators are made of: enough to notice any new or edited event in scope. */
+export type FeedState = { scope: ScopeInfo; lastModified: Date; fingerprint: string };
+
+type Row = Record<string, unknown>;
+const toDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
+const int = (v: unknown) => Number(v);
+const intArray = (ids: Iterable<number>) => sql`${`{${[...ids].map(Number).join(",")}}`}::int[]`;
+
+/** Ids of the claims in scope, as a subquery; null for the whole site. */
+function scopeClaimIds(type: ScopeInfo["type"], scopeId: SQL): SQL | null {
+  if (type === "story") return sql`select id from claims where story_id = ${scopeId}`;
+  if (type === "outlet") return sql`select c.id from claims c join documents d on d.id = c.document_id where d.outlet_id = ${scopeId}`;
+  return null;
+}
+
+// A link belongs to every scope either of its claims is in: an outlet's subscribers hear of
+// corrections it issued and of those aimed at it.
+const linkInScope = (claimIds: SQL | null) => (claimIds ? sql`(l.from_claim_id in (${claimIds}) or l.to_claim_id in (${claimIds}))` : sql`true`);
+
+function targetOf(scope: FeedScope): SQL {
+  switch (scope.type) {
+    case "site":
+      return sql`select null::int as id, null::text as slug, null::text as name, null::text as extra, null::timestamptz as created_at`;
+    case "story":
+      return sql`select id, slug, title as name, summary as extra, created_at from stories where slug = ${scope.slug}`;
+    case "outlet":
+      return sql`select id, slug, name, homepage as extra, created_at from outlets where slug = ${scope.slug}`;
+  }
+}
+
+/**
+ * Resolves the scope and reads its validators in one small query: per table in scope (claims,
+ * their revisions, links) the row count and the newest creation time. Counts matter as much as
+ * times: a transaction that commits late carries an older created_at than rows already shown.
+ */
+export async function feedState(db: Executor, scope: FeedScope): Promise<FeedState> {
+  const claimIds = scopeClaimIds(scope.type, sql`(select id from target)`);
+  // Epoch seconds as text keep the microseconds that a JavaScript Date would drop.
+  const [row] = await rows<Row>(
+    db,
+    sql`with target as (${targetOf(scope)})
+        select t.id, t.slug, t.name, t.extra, t.created_at,
+               c.n as claims, extract(epoch from c.at)::text as claims_at,
+               r.n as revisions, extract(epoch from r.at)::text as revisions_at,
+               l.n as links, extract(epoch from l.at)::text as links_at
+        from target t
+        cross join lateral (select count(*)::int as n, max(created_at) as at from claims where ${claimIds ? sql`id in (${claimIds})` : sql`true`}) c
+        cross join lateral (select count(*)::int as n, max(created_at) as at from claim_revisions where ${claimIds ? sql`claim_id in (${claimIds})` : sql`true`}) r
+        cross join lateral (select count(*)::int as n, max(l.created_at) as at from links l where ${linkInScope(claimIds)}) l`,
+  );
+  if (!row) throw notFound(scope.type === "story" ? `The story "${scope.slug}"` : scope.type === "outlet" ? `The outlet "${scope.slug}"` : "The feed");
+
+  const info: ScopeInfo =
+    scope.type === "site"
+      ? { type: "site" }
+      : scope.type === "story"
+        ? { type: "story", id: int(row.id), slug: String(row.slug), title: String(row.name), summary: (row.extra as string | null) ?? null, createdAt: toDate(row.created_at) }
+        : { type: "outlet", id: int(row.id), slug: String(row.slug), name: String(row.name), homepage: (row.extra as string | null) ?? null, createdAt: toDate(row.created_at) };
+  const newest = [row.claims_at, row.revisions_at, row.links_at].filter((v) => v != null).map((v) => Number(v) * 1000);
+  const lastModified = new Date(newest.length ? Math.max(...newest) : info.type === "site" ? 0 : info.createdAt.getTime());
+  const fingerprint = [info.type === "site" ? "site" : `${info.type}:${info.id}`, row.claims, row.claims_at, row.revisions, row.revisions_at, row.links, row.links_at].join("|");
+  return { scope: info, lastModified, fingerprint };
+}
+
+/** A claim as a feed shows it: its view plus what the views do not carry. */
+export type FeedClaim = ClaimView & {
+  question: string | null;
+  story: { slug: string; title: string };
+  authors: string[];
+  /** The newest change to what the item shows of this claim: its latest revision. */
+  revisedAt: Date;
+};
+
+export type ClaimEvent = {
+  type: "claim";
+  at: Date;
+  claim: FeedClaim;
+  /** The claim's status right after it was logged, and now. */
+  statusWhenLogged: Status;
+  /** Links into the claim, which change its status now; newest creation first. */
+  linksIn: Edge[];
+};
+
+export type LinkEvent = {
+  type: "link";
+  at: Date;
+  link: Edge;
+  from: FeedClaim;
+  to: FeedClaim;
+  /** The claim the target relays, when it relays one: "its relay of The Wrap". */
+  toRelays: ClaimView | null;
+  /** The target's status just before this link was logged, and just after. */
+  before: Status;
+  after: Status;
+};
+
+export type FeedEvent = ClaimEvent | LinkEvent;
+
+/** The newest events in scope, newest first, in a fixed number of queries whatever the limit. */
+export async function loadFeedEvents(db: Executor, scope: ScopeInfo, filter: FeedFilter): Promise<FeedEvent[]> {
+  const claimIds = scope.type === "site" ? null : scopeClaimIds(scope.type, sql`${scope.id}`);
+  const linkKinds = linkKindsOf(filter);
+  const branches: SQL[] = [];
+  // Each branch is ordered and cut on its own, so both can walk their created_at index.
+  if (filter.kinds.includes("claims")) {
+    branches.push(sql`(select 'claim' as type, c.id, c.created_at, c.id as from_claim_id, null::int as to_claim_id
+      from claims c where ${claimIds ? sql`c.id in (${claimIds})` : sql`true`}
+      order by c.created_at desc, c.id desc limit ${filter.limit})`);
+  }
+  if (linkKinds.length) {
+    branches.push(sql`(select 'link' as type, l.id, l.created_at, l.from_claim_id, l.to_claim_id
+      from links l where ${linkInScope(claimIds)} and l.kind in (${sql.join(linkKinds.map((k) => sql`${k}`), sql`, `)})
+      order by l.created_at desc, l.id desc limit ${filter.limit})`);
+  }
+  // Within one instant (a seed, an import), a link is taken to come after the claims it joins.
+  const found = await rows<Row>(
+    db,
+    sql`select * from (${sql.join(branches, sql` union all `)}) e
+        order by e.created_at desc, (e.type = 'link') desc, e.id desc limit ${filter.limit}`,
+  );
+  if (found.length === 0) return [];
+
+  const ids = new Set<number>();
+  for (const r of found) {
+    ids.add(int(r.from_claim_id));
+    if (r.to_claim_id != null) ids.add(int(r.to_claim_id));
+  }
+  const clock = clockFrom({});
+  const [graph, extraRows] = await Promise.all([
+    loadGraph(db, { claimIds: [...ids] }, clock),
+    rows<Row>(
+      db,
+      sql`select c.id, q.label as question, s.slug as story_slug, s.title as story_title, d.authors,
+                 extract(epoch from (select max(r.created_at) from claim_revisions r where r.claim_id = c.id))::text as revised_at
+          from claims c
+          join stories s on s.id = c.story_id
+          join documents d on d.id = c.document_id
+          left join questions q on q.id = c.question_id
+          where c.id = any(${intArray(ids)})`,
+    ),
+  ]);
+  const extras = new Map(extraRows.map((r) => [int(r.id), r]));
+  const feedClaim = (id: number): FeedClaim | null => {
+    const view = graph.claims.get(id);
+    const extra = extras.get(id);
+    if (!view || !extra) return null;
+    return {
+      ...view,
+      question: (extra.question as string | null) ?? null,
+      story: { slug: String(extra.story_slug), title: String(extra.story_title) },
+      authors: ((extra.authors as string[] | null) ?? []).map(String),
+      revisedAt: new Date(Number(extra.revised_at) * 1000),
+    };
+  };
+
+  // Statuses at the instants the events were logged, computed once per instant from the same
+  // graph: every link into these claims and into the claims contradicting them is in it.
+  const statusCache = new Map<number, Map<number, StatusInfo>>();
+  const statusAt = (claimId: number, knownAt: number): Status => {
+    let statuses = statusCache.get(knownAt);
+    if (!statuses) {
+      statuses = deriveStatuses(graph.claims.values(), graph.edges, { asOf: clock.asOf, knownAt: new Date(knownAt) });
+      statusCache.set(knownAt, statuses);
+    }
+    return statuses.get(claimId)?.status ?? "standing";
+  };
+  const edges = new Map(graph.edges.map((e) => [e.id, e]));
+
+  const events: FeedEvent[] = [];
+  for (const r of found) {
+    const at = toDate(r.created_at);
+    if (r.type === "claim") {
+      const claim = feedClaim(int(r.id));
+      if (!claim) continue;
+      const linksIn = graph.edges.filter((e) => e.toClaimId === claim.id).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id);
+      events.push({ type: "claim", at, claim, statusWhenLogged: statusAt(claim.id, claim.createdAt.getTime()), linksIn });
+    } else {
+      const link = edges.get(int(r.id));
+      const from = feedClaim(int(r.from_claim_id));
+      const to = feedClaim(int(r.to_claim_id));
+      if (!link || !from || !to) continue;
+      const toRelays = to.relaysClaimId == null ? null : (graph.claims.get(to.relaysClaimId) ?? null);
+      const loggedAt = link.createdAt.getTime();
+      events.push({ type: "link", at, link, from, to, toRelays, before: statusAt(to.id, loggedAt - 1), after: statusAt(to.id, loggedAt) });
+    }
+  }
+  return events;
+}

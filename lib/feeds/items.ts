@@ -1,0 +1,180 @@
+import type { LinkKind } from "@/db/schema";
+import { diffClaimTexts } from "@/lib/claim-diffs";
+import type { DiffOp } from "@/lib/diff/words";
+import { formatDate, statusLabel } from "@/lib/format";
+import type { ClaimView } from "@/lib/read";
+import type { ClaimEvent, FeedClaim, FeedEvent, LinkEvent } from "./events";
+import { questionPhrase } from "./phrase";
+
+export type FeedCategory = { scheme: "kind" | "question"; term: string };
+
+/** One event, ready for any of the three formats. Text fields are plain; `html` is markup. */
+export type FeedItem = {
+  /** Never changes once the event exists, whatever host or format serves it. */
+  id: string;
+  url: string;
+  title: string;
+  summary: string;
+  html: string;
+  /** When Claimtrail published the event. */
+  published: Date;
+  /** The newest change to anything the item shows. */
+  updated: Date;
+  authors: string[];
+  categories: FeedCategory[];
+  /** Machine-readable facts for the JSON Feed extension. */
+  facts: Record<string, string | number | null>;
+};
+
+export const CATEGORY_SCHEMES: Record<FeedCategory["scheme"], string> = {
+  kind: "urn:claimtrail:kind",
+  question: "urn:claimtrail:question",
+};
+
+// Attributes are always double-quoted, so an apostrophe needs no escaping.
+const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+/** Shortens text for a title at a word boundary, never inside a character or an emoji. */
+export function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  const graphemes = Array.from(segmenter.segment(flat), (s) => s.segment);
+  if (graphemes.length <= max) return flat;
+  const cut = graphemes.slice(0, max - 1).join("");
+  const space = cut.lastIndexOf(" ");
+  return `${(space > cut.length / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+const possessive = (name: string) => `${name}’s`;
+
+/** Whom the link is aimed at, seen from the outlet that made it. */
+function targetPhrase(event: LinkEvent): string {
+  const { from, to, toRelays } = event;
+  const relayed = toRelays && toRelays.outlet.id !== to.outlet.id ? toRelays : null;
+  if (to.outlet.id === from.outlet.id) return relayed ? `its relay of ${relayed.outlet.name}` : "its earlier claim";
+  if (!relayed) return to.outlet.name;
+  return relayed.outlet.id === from.outlet.id ? `${possessive(to.outlet.name)} relay of its claim` : `${possessive(to.outlet.name)} relay of ${relayed.outlet.name}`;
+}
+
+function topicOf(claim: FeedClaim): string {
+  if (claim.question) return questionPhrase(claim.question) ?? claim.question;
+  return `“${clip(claim.text, 100)}”`;
+}
+
+export function linkTitle(event: LinkEvent): string {
+  return clip(`${event.from.outlet.name} ${event.link.kind} ${targetPhrase(event)}: ${topicOf(event.to)}`, 300);
+}
+
+export function claimTitle(claim: FeedClaim): string {
+  return clip(`${claim.outlet.name}: ${claim.text}`, 300);
+}
+
+const labelled = (label: string, content: string) => `<p><strong>${escapeHtml(label)}:</strong> ${content}</p>`;
+
+function diffHtml(ops: DiffOp[]): string {
+  return ops.map(({ op, text }) => (op === "equal" ? escapeHtml(text) : op === "delete" ? `<del>${escapeHtml(text)}</del>` : `<ins>${escapeHtml(text)}</ins>`)).join("");
+}
+
+const sourceDate = (claim: ClaimView) => formatDate(claim.assertedAt, claim.document.precision);
+const loggedDate = (at: Date) => formatDate(at, "time");
+
+function sourceHtml(claim: FeedClaim): string {
+  const title = escapeHtml(claim.document.title);
+  const document = claim.document.url ? `<a href="${escapeHtml(claim.document.url)}">${title}</a>` : title;
+  const speaker = claim.speaker && claim.speaker !== claim.outlet.name ? `, quoting ${escapeHtml(claim.speaker)}` : "";
+  return `${document}, ${escapeHtml(claim.outlet.name)}${speaker}; published ${escapeHtml(sourceDate(claim))}`;
+}
+
+function claimHtml(claim: FeedClaim, label: string, base: string): string {
+  const parts = [labelled(label, `<span dir="auto">${escapeHtml(claim.text)}</span>`)];
+  if (claim.quote) parts.push(`<blockquote dir="auto"><p>“${escapeHtml(claim.quote)}”</p></blockquote>`);
+  parts.push(labelled("Source", sourceHtml(claim)));
+  parts.push(`<p><a href="${escapeHtml(`${base}/claims/${claim.id}`)}">Claim ${claim.id} on Claimtrail</a></p>`);
+  return parts.join("\n");
+}
+
+const storyHtml = (claim: FeedClaim, base: string) =>
+  labelled("Story", `<a href="${escapeHtml(`${base}/stories/${claim.story.slug}`)}">${escapeHtml(claim.story.title)}</a>`);
+
+const categoriesOf = (kind: string, claim: FeedClaim): FeedCategory[] => [
+  { scheme: "kind", term: kind },
+  ...(claim.question ? [{ scheme: "question" as const, term: claim.question }] : []),
+];
+
+const authorsOf = (claim: FeedClaim) => (claim.authors.length ? claim.authors : [claim.outlet.name]);
+
+const latest = (...dates: Date[]) => new Date(Math.max(...dates.map((d) => d.getTime())));
+
+export function claimItem(event: ClaimEvent, base: string): FeedItem {
+  const { claim } = event;
+  const now = claim.status;
+  const status =
+    now === event.statusWhenLogged
+      ? statusLabel[now]
+      : `${statusLabel[event.statusWhenLogged]} when logged; ${statusLabel[now].toLowerCase()} now`;
+  const html = [
+    claimHtml(claim, "Statement", base),
+    claim.relayOf ? labelled("Relays", `a claim that is now ${statusLabel[claim.relayOf.status].toLowerCase()}`) : "",
+    claim.question ? labelled("Question", escapeHtml(claim.question)) : "",
+    labelled("Status", escapeHtml(status)),
+    storyHtml(claim, base),
+    `<p>Logged in Claimtrail on ${escapeHtml(loggedDate(event.at))}.</p>`,
+  ].filter(Boolean);
+  return {
+    id: `urn:claimtrail:claim:${claim.id}`,
+    url: `${base}/claims/${claim.id}`,
+    title: claimTitle(claim),
+    summary: `${claim.text} (${claim.outlet.name}, published ${sourceDate(claim)}; ${status.toLowerCase()})`,
+    html: html.join("\n"),
+    published: event.at,
+    updated: latest(event.at, claim.revisedAt, ...event.linksIn.map((e) => e.createdAt)),
+    authors: authorsOf(claim),
+    categories: categoriesOf("claim", claim),
+    facts: { event: "claim", claim_id: claim.id, status_when_logged: event.statusWhenLogged, status: now },
+  };
+}
+
+// Corrections replace words; contradictions and confirmations set two accounts side by side.
+const replaces = (kind: LinkKind) => kind === "corrects" || kind === "supersedes" || kind === "retracts";
+
+const linkLabels: Record<LinkKind, string> = {
+  corrects: "The claim it corrects",
+  contradicts: "The claim it contradicts",
+  confirms: "The claim it confirms",
+  supersedes: "The claim it supersedes",
+  retracts: "The claim it retracts",
+};
+
+export function linkItem(event: LinkEvent, base: string): FeedItem {
+  const { link, from, to } = event;
+  const diff = diffClaimTexts(to, from);
+  const status = event.before === event.after ? `${statusLabel[event.after]} (unchanged)` : `${statusLabel[event.before]} → ${statusLabel[event.after]}`;
+  const whose = `${possessive(to.outlet.name)} claim`;
+  const html = [
+    labelled(`${replaces(link.kind) ? "Words changed from" : "Words compared with"} ${whose}`, `<span dir="auto">${diffHtml(diff.text)}</span>`),
+    to.quote || from.quote ? labelled(replaces(link.kind) ? "Quote changed" : "Quotes compared", `<span dir="auto">${diffHtml(diff.quote)}</span>`) : "",
+    labelled(`Status of ${whose}`, escapeHtml(status)),
+    link.note ? labelled("Note", `<span dir="auto">${escapeHtml(link.note)}</span>`) : "",
+    claimHtml(from, `${possessive(from.outlet.name)} claim`, base),
+    claimHtml(to, linkLabels[link.kind], base),
+    to.question ? labelled("Question", escapeHtml(to.question)) : "",
+    storyHtml(from, base),
+    `<p>In effect from ${escapeHtml(formatDate(link.effectiveAt, from.document.precision))}. Logged in Claimtrail on ${escapeHtml(loggedDate(event.at))}.</p>`,
+  ].filter(Boolean);
+  const title = linkTitle(event);
+  return {
+    id: `urn:claimtrail:link:${link.id}`,
+    url: `${base}/claims/${from.id}`,
+    title,
+    summary: `${title}. ${whose}: ${status}. Now: “${from.text}” Before: “${to.text}”`,
+    html: html.join("\n"),
+    published: event.at,
+    updated: latest(event.at, from.revisedAt, to.revisedAt),
+    authors: authorsOf(from),
+    categories: categoriesOf(link.kind, to),
+    facts: { event: "link", kind: link.kind, link_id: link.id, from_claim_id: from.id, to_claim_id: to.id, status_before: event.before, status_after: event.after },
+  };
+}
+
+export const feedItem = (event: FeedEvent, base: string): FeedItem => (event.type === "claim" ? claimItem(event, base) : linkItem(event, base));

@@ -1,0 +1,106 @@
+import type { z } from "zod";
+import { getDb, type Db } from "@/db";
+import type { Editor } from "@/db/schema";
+import { actorOf } from "@/lib/auth/editors";
+import { editorForToken } from "@/lib/auth/tokens";
+import type { Actor } from "@/lib/audit";
+import { AppError, toAppError } from "@/lib/errors";
+import { MAX_BODY_BYTES } from "@/lib/validation";
+
+type Params = Record<string, string | string[] | undefined>;
+// Next passes no params to a route without dynamic segments, so they may be missing.
+type Context = { params?: Promise<Params | undefined> };
+export type Handler = (req: Request, ctx: { params: Record<string, string>; db: Db }) => Promise<Response>;
+
+/** Wraps a route handler: every failure becomes the JSON error shape, never a stack trace. */
+export function route(handler: Handler) {
+  return async (req: Request, context?: Context): Promise<Response> => {
+    try {
+      const params = Object.fromEntries(Object.entries((await context?.params) ?? {}).map(([k, v]) => [k, String(v)]));
+      return await handler(req, { params, db: await getDb() });
+    } catch (err) {
+      const error = toAppError(err);
+      if (error.code === "internal") console.error(err);
+      return error.toResponse(error.code === "unavailable" ? { "Retry-After": "5" } : undefined);
+    }
+  };
+}
+
+/** Reads a JSON body within the size limit and parses it with the input's schema. */
+export async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const bytes = await readLimited(req);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError("bad_request", "The body is not valid UTF-8.");
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "The body is not valid JSON.");
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw AppError.fromZod(parsed.error);
+  return parsed.data;
+}
+
+const tooLarge = () => new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES.toLocaleString("en")} bytes.`);
+
+async function readLimited(req: Request): Promise<Uint8Array> {
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+/** Parses query parameters; a malformed value is a 400 that says which one. */
+export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
+  const params = Object.fromEntries([...new URL(req.url).searchParams].filter(([, v]) => v !== ""));
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) {
+    const error = AppError.fromZod(parsed.error, "The query has invalid values.");
+    throw new AppError("bad_request", error.message, error.fields);
+  }
+  return parsed.data;
+}
+
+/** Parses a path segment with a schema; a malformed id is a 404, like an unknown one. */
+export function readParam<S extends z.ZodType>(value: string | undefined, schema: S, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new AppError("not_found", `${what} was not found.`);
+  return parsed.data;
+}
+
+/** The editor making a write: a live bearer token with the write scope. */
+export async function requireWriter(req: Request, db: Db): Promise<{ editor: Editor; actor: Actor }> {
+  const header = req.headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw new AppError("unauthorized", "Writes need an editor's token: Authorization: Bearer <token>.");
+  const found = await editorForToken(db, match[1]!);
+  if (!found) throw new AppError("unauthorized", "The token is unknown, revoked, or its editor is disabled.");
+  if (found.scope !== "write") throw new AppError("forbidden", "This token may read but not write.");
+  return { editor: found.editor, actor: actorOf(found.editor) };
+}
+
+export const json = (data: unknown, status = 200, headers?: HeadersInit) => Response.json(data, { status, headers });

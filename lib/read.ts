@@ -1,0 +1,310 @@
+import { and, asc, eq, lte, sql, type SQL } from "drizzle-orm";
+import { rows, type Executor } from "@/db";
+import { claimRevisions, questions as questionsTable, type ClaimRevision, type LinkKind, type Precision, type Question, type Story } from "@/db/schema";
+import { notFound } from "@/lib/errors";
+import { deriveStatuses, isContested, isEdgeVisible, isVisible, rankAnswers, type Clock, type Edge, type Status, type StatusInfo } from "@/lib/status";
+import { getStoryBySlug } from "@/lib/stories";
+
+export type ClaimView = {
+  id: number;
+  storyId: number;
+  storySlug: string;
+  documentId: number;
+  versionId: number | null;
+  questionId: number | null;
+  speaker: string | null;
+  assertedAt: Date;
+  createdAt: Date;
+  revision: number;
+  text: string;
+  quote: string | null;
+  quotePrefix: string | null;
+  quoteSuffix: string | null;
+  quoteVerified: boolean;
+  relaysClaimId: number | null;
+  document: { id: number; title: string; url: string | null; publishedAt: Date; precision: Precision };
+  outlet: { id: number; slug: string; name: string };
+} & StatusInfo;
+
+export type LinkView = Omit<Edge, "fromAssertedAt" | "fromCreatedAt" | "toAssertedAt" | "toCreatedAt">;
+
+export const clockFrom = (q: { asOf?: Date; knownAt?: Date }, now = new Date()): Clock => ({ asOf: q.asOf ?? now, knownAt: q.knownAt ?? now });
+
+const toDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
+
+type ClaimRow = Record<string, unknown>;
+
+function claimSelect(where: SQL, knownAt: Date) {
+  return sql`
+    select c.id, c.story_id, s.slug as story_slug, c.document_id, c.version_id, c.question_id, c.speaker,
+           c.asserted_at, c.created_at, r.revision, r.text, r.quote, r.quote_prefix, r.quote_suffix,
+           r.quote_verified, r.relays_claim_id, d.title as doc_title, d.url as doc_url,
+           d.published_at as doc_published_at, d.precision as doc_precision, o.id as outlet_id,
+           o.slug as outlet_slug, o.name as outlet_name
+    from claims c
+    join lateral (
+      select * from claim_revisions r where r.claim_id = c.id and r.created_at <= ${knownAt.toISOString()}::timestamptz
+      order by r.revision desc limit 1
+    ) r on true
+    join stories s on s.id = c.story_id
+    join documents d on d.id = c.document_id
+    join outlets o on o.id = d.outlet_id
+    where ${where}`;
+}
+
+function mapClaim(r: ClaimRow): Omit<ClaimView, keyof StatusInfo> {
+  return {
+    id: Number(r.id),
+    storyId: Number(r.story_id),
+    storySlug: String(r.story_slug),
+    documentId: Number(r.document_id),
+    versionId: r.version_id == null ? null : Number(r.version_id),
+    questionId: r.question_id == null ? null : Number(r.question_id),
+    speaker: (r.speaker as string | null) ?? null,
+    assertedAt: toDate(r.asserted_at),
+    createdAt: toDate(r.created_at),
+    revision: Number(r.revision),
+    text: String(r.text),
+    quote: (r.quote as string | null) ?? null,
+    quotePrefix: (r.quote_prefix as string | null) ?? null,
+    quoteSuffix: (r.quote_suffix as string | null) ?? null,
+    quoteVerified: Boolean(r.quote_verified),
+    relaysClaimId: r.relays_claim_id == null ? null : Number(r.relays_claim_id),
+    document: {
+      id: Number(r.document_id),
+      title: String(r.doc_title),
+      url: (r.doc_url as string | null) ?? null,
+      publishedAt: toDate(r.doc_published_at),
+      precision: r.doc_precision as Precision,
+    },
+    outlet: { id: Number(r.outlet_id), slug: String(r.outlet_slug), name: String(r.outlet_name) },
+  };
+}
+
+function mapEdge(r: ClaimRow): Edge {
+  return {
+    id: Number(r.id),
+    kind: r.kind as LinkKind,
+    fromClaimId: Number(r.from_claim_id),
+    toClaimId: Number(r.to_claim_id),
+    effectiveAt: toDate(r.effective_at),
+    createdAt: toDate(r.created_at),
+    fromAssertedAt: toDate(r.from_asserted_at),
+    fromCreatedAt: toDate(r.from_created_at),
+    toAssertedAt: toDate(r.to_asserted_at),
+    toCreatedAt: toDate(r.to_created_at),
+    note: (r.note as string | null) ?? null,
+  };
+}
+
+const edgeSelect = (where: SQL) => sql`
+  select l.id, l.kind, l.from_claim_id, l.to_claim_id, l.effective_at, l.created_at, l.note,
+         f.asserted_at as from_asserted_at, f.created_at as from_created_at,
+         t.asserted_at as to_asserted_at, t.created_at as to_created_at
+  from links l join claims f on f.id = l.from_claim_id join claims t on t.id = l.to_claim_id
+  where ${where}`;
+
+const idArray = (ids: Iterable<number>) => sql`${`{${[...ids].join(",")}}`}::int[]`;
+
+export type Graph = { claims: Map<number, ClaimView>; edges: (Edge)[]; clock: Clock };
+
+/**
+ * Loads claims (by story or by id) with everything their status depends on, in a fixed number
+ * of round trips whatever the story's size: relay ancestors, links in and out, and the links
+ * into the claims that contradict them.
+ */
+export async function loadGraph(db: Executor, scope: { storyId: number } | { claimIds: number[] }, clock: Clock): Promise<Graph> {
+  const seedWhere = "storyId" in scope ? sql`c.story_id = ${scope.storyId}` : sql`c.id = any(${idArray(scope.claimIds)})`;
+  const seeds = (await rows<ClaimRow>(db, claimSelect(seedWhere, clock.knownAt))).map(mapClaim);
+  const known = new Map(seeds.map((c) => [c.id, c]));
+
+  const ancestors = await rows<{ id: number }>(
+    db,
+    sql`with recursive chain(id, depth) as (
+          select r.relays_claim_id, 1 from claims c
+          join claim_revisions r on r.claim_id = c.id and r.revision = c.revision
+          where ${seedWhere} and r.relays_claim_id is not null
+          union
+          select r.relays_claim_id, chain.depth + 1 from chain
+          join claims c on c.id = chain.id
+          join claim_revisions r on r.claim_id = c.id and r.revision = c.revision
+          where r.relays_claim_id is not null and chain.depth < 100
+        ) select distinct id from chain`,
+  );
+  const core = new Set([...known.keys(), ...ancestors.map((a) => Number(a.id))]);
+  const edges = (await rows<ClaimRow>(db, edgeSelect(sql`l.to_claim_id = any(${idArray(core)}) or l.from_claim_id = any(${idArray(core)})`))).map(mapEdge);
+  const others = new Set<number>();
+  for (const e of edges) for (const id of [e.fromClaimId, e.toClaimId]) if (!core.has(id)) others.add(id);
+  if (others.size) {
+    const more = (await rows<ClaimRow>(db, edgeSelect(sql`l.to_claim_id = any(${idArray(others)}) and l.kind in ('corrects','supersedes','retracts')`))).map(mapEdge);
+    const seen = new Set(edges.map((e) => e.id));
+    edges.push(...more.filter((e) => !seen.has(e.id)));
+  }
+  const missing = [...core, ...others].filter((id) => !known.has(id));
+  if (missing.length) {
+    for (const row of await rows<ClaimRow>(db, claimSelect(sql`c.id = any(${idArray(missing)})`, clock.knownAt))) {
+      const c = mapClaim(row);
+      known.set(c.id, c);
+    }
+  }
+  const statuses = deriveStatuses(known.values(), edges, clock);
+  const claims = new Map<number, ClaimView>();
+  for (const [id, c] of known) claims.set(id, { ...c, ...statuses.get(id)! });
+  return { claims, edges, clock };
+}
+
+export type QuestionView = Question & { best: ClaimView | null; answers: ClaimView[]; replaced: ClaimView[]; contested: boolean };
+
+export type StoryView = {
+  story: Story;
+  clock: Clock;
+  questions: QuestionView[];
+  /** Claims of the story published by asOf, oldest first. */
+  claims: ClaimView[];
+  links: LinkView[];
+};
+
+const byDate = (a: ClaimView, b: ClaimView) => a.assertedAt.getTime() - b.assertedAt.getTime() || a.id - b.id;
+const stripEdge = ({ fromAssertedAt: _a, fromCreatedAt: _b, toAssertedAt: _c, toCreatedAt: _d, ...rest }: Edge): LinkView => rest;
+
+export function storyViewFrom(story: Story, questionRows: Question[], graph: Graph): StoryView {
+  const { clock } = graph;
+  const claims = [...graph.claims.values()].filter((c) => c.storyId === story.id && isVisible(c, clock)).sort(byDate);
+  const questions = questionRows
+    .filter((q) => q.createdAt <= clock.knownAt)
+    .map((q) => {
+      const mine = claims.filter((c) => c.questionId === q.id);
+      const answers = rankAnswers(mine);
+      const replaced = mine.filter((c) => c.status === "corrected" || c.status === "retracted").reverse();
+      return { ...q, best: answers[0] ?? null, answers, replaced, contested: isContested(new Set(answers.map((a) => a.id)), graph.edges, clock) };
+    });
+  const ids = new Set(claims.map((c) => c.id));
+  const links = graph.edges.filter((e) => isEdgeVisible(e, clock) && (ids.has(e.fromClaimId) || ids.has(e.toClaimId))).map(stripEdge);
+  return { story, clock, questions, claims, links };
+}
+
+export type LoadedStory = { story: Story; questions: Question[]; graph: Graph };
+
+/** Everything a story's views are derived from: the account, the timeline and the changes. */
+export async function loadStory(db: Executor, slug: string, clock: Clock): Promise<LoadedStory> {
+  const story = await getStoryBySlug(db, slug);
+  const [questions, graph] = await Promise.all([
+    db.select().from(questionsTable).where(eq(questionsTable.storyId, story.id)).orderBy(asc(questionsTable.id)),
+    loadGraph(db, { storyId: story.id }, clock),
+  ]);
+  return { story, questions, graph };
+}
+
+export const storyViewOf = ({ story, questions, graph }: LoadedStory): StoryView => storyViewFrom(story, questions, graph);
+
+export const storyTimelineOf = (loaded: LoadedStory) => ({
+  story: loaded.story,
+  clock: loaded.graph.clock,
+  events: timelineOf(storyViewOf(loaded), loaded.graph),
+});
+
+export async function getStoryView(db: Executor, slug: string, clock: Clock): Promise<StoryView> {
+  return storyViewOf(await loadStory(db, slug, clock));
+}
+
+export type ClaimDetail = {
+  claim: ClaimView;
+  /** From the claim's origin's nearest relay up to the origin, the claim itself excluded. */
+  relayChain: ClaimView[];
+  linksOut: (LinkView & { claim: ClaimView })[];
+  linksIn: (LinkView & { claim: ClaimView })[];
+  revisions: ClaimRevision[];
+  clock: Clock;
+};
+
+export async function getClaimDetail(db: Executor, id: number, clock: Clock): Promise<ClaimDetail> {
+  const graph = await loadGraph(db, { claimIds: [id] }, clock);
+  const claim = graph.claims.get(id);
+  if (!claim || claim.createdAt > clock.knownAt) throw notFound(`Claim ${id}`);
+  const relayChain: ClaimView[] = [];
+  const seen = new Set([id]);
+  for (let next = claim.relaysClaimId; next != null && !seen.has(next); next = graph.claims.get(next)?.relaysClaimId ?? null) {
+    seen.add(next);
+    const origin = graph.claims.get(next);
+    if (!origin) break;
+    relayChain.push(origin);
+  }
+  const visible = graph.edges.filter((e) => isEdgeVisible(e, clock));
+  const withClaim = (e: Edge, other: number) => ({ ...stripEdge(e), claim: graph.claims.get(other)! });
+  const revisions = await db
+    .select()
+    .from(claimRevisions)
+    .where(and(eq(claimRevisions.claimId, id), lte(claimRevisions.createdAt, clock.knownAt)))
+    .orderBy(asc(claimRevisions.revision));
+  return {
+    claim,
+    relayChain,
+    linksOut: visible.filter((e) => e.fromClaimId === id).map((e) => withClaim(e, e.toClaimId)),
+    linksIn: visible.filter((e) => e.toClaimId === id).map((e) => withClaim(e, e.fromClaimId)),
+    revisions,
+    clock,
+  };
+}
+
+export type TimelineEvent =
+  | { type: "claim"; at: Date; loggedAt: Date; claim: ClaimView }
+  | { type: "link"; at: Date; loggedAt: Date; link: LinkView; from: ClaimView; to: ClaimView };
+
+/** Dated events of a story, oldest first, each with both clocks: when it happened and when it was logged. */
+export function timelineOf(view: StoryView, graph: Pick<Graph, "claims">): TimelineEvent[] {
+  const events: TimelineEvent[] = view.claims.map((claim) => ({ type: "claim", at: claim.assertedAt, loggedAt: claim.createdAt, claim }));
+  for (const link of view.links) {
+    const from = graph.claims.get(link.fromClaimId);
+    const to = graph.claims.get(link.toClaimId);
+    if (from && to) events.push({ type: "link", at: link.effectiveAt, loggedAt: link.createdAt, link, from, to });
+  }
+  return events.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.type === b.type ? 0 : a.type === "claim" ? -1 : 1));
+}
+
+export async function getStoryTimeline(db: Executor, slug: string, clock: Clock) {
+  return storyTimelineOf(await loadStory(db, slug, clock));
+}
+
+export type StoryChanges = {
+  story: Story;
+  from: Date;
+  to: Date;
+  questions: { id: number; label: string; before: ClaimView | null; after: ClaimView | null; changed: boolean }[];
+  added: ClaimView[];
+  statusChanges: { claim: ClaimView; before: Status; after: Status; causes: LinkView[] }[];
+};
+
+/** What changed in a story's account between two publication instants, as known at `knownAt`. */
+export async function getStoryChanges(db: Executor, slug: string, from: Date, to: Date, knownAt = new Date()): Promise<StoryChanges> {
+  const later: Clock = { asOf: to, knownAt };
+  const earlier: Clock = { asOf: from, knownAt };
+  const { story, questions: questionRows, graph } = await loadStory(db, slug, later);
+  // One load serves both instants: statuses at the earlier one are derived from the same rows.
+  const earlierStatuses = deriveStatuses(graph.claims.values(), graph.edges, earlier);
+  const earlierGraph: Graph = {
+    clock: earlier,
+    edges: graph.edges,
+    claims: new Map([...graph.claims].map(([id, c]) => [id, { ...c, ...earlierStatuses.get(id)! }])),
+  };
+  const before = storyViewFrom(story, questionRows, earlierGraph);
+  const after = storyViewFrom(story, questionRows, graph);
+  const beforeIds = new Map(before.claims.map((c) => [c.id, c]));
+  return {
+    story,
+    from,
+    to,
+    questions: after.questions.map((q) => {
+      const prior = before.questions.find((b) => b.id === q.id)?.best ?? null;
+      return { id: q.id, label: q.label, before: prior, after: q.best, changed: prior?.id !== q.best?.id };
+    }),
+    added: after.claims.filter((c) => !beforeIds.has(c.id)),
+    statusChanges: after.claims
+      .filter((c) => beforeIds.has(c.id) && beforeIds.get(c.id)!.status !== c.status)
+      .map((c) => ({
+        claim: c,
+        before: beforeIds.get(c.id)!.status,
+        after: c.status,
+        causes: c.causes.filter((e) => e.effectiveAt > from).map(stripEdge),
+      })),
+  };
+}

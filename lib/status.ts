@@ -1,0 +1,107 @@
+import type { LinkKind } from "@/db/schema";
+
+export type Status = "standing" | "confirmed" | "disputed" | "corrected" | "retracted";
+
+/** The two clocks: what had been published by `asOf`, as Claimtrail knew it at `knownAt`. */
+export type Clock = { asOf: Date; knownAt: Date };
+
+export type ClaimTimes = { id: number; assertedAt: Date; createdAt: Date; relaysClaimId: number | null; questionId: number | null };
+export type Edge = {
+  id: number;
+  kind: LinkKind;
+  fromClaimId: number;
+  toClaimId: number;
+  effectiveAt: Date;
+  createdAt: Date;
+  fromAssertedAt: Date;
+  fromCreatedAt: Date;
+  toAssertedAt: Date;
+  toCreatedAt: Date;
+  note: string | null;
+};
+
+export type StatusInfo = {
+  status: Status;
+  /** The links that gave the status, newest first. */
+  causes: Edge[];
+  /** Set when a claim up the relay chain fell: readers of the relay must learn of it. */
+  relayOf: { claimId: number; status: Status } | null;
+};
+
+export const isVisible = (c: { assertedAt: Date; createdAt: Date }, clock: Clock) =>
+  c.assertedAt <= clock.asOf && c.createdAt <= clock.knownAt;
+
+export const isEdgeVisible = (e: Edge, clock: Clock) =>
+  e.effectiveAt <= clock.asOf &&
+  e.createdAt <= clock.knownAt &&
+  isVisible({ assertedAt: e.fromAssertedAt, createdAt: e.fromCreatedAt }, clock) &&
+  isVisible({ assertedAt: e.toAssertedAt, createdAt: e.toCreatedAt }, clock);
+
+const newestFirst = (a: Edge, b: Edge) => b.effectiveAt.getTime() - a.effectiveAt.getTime() || b.id - a.id;
+
+/**
+ * Derives every claim's status at the clock from the links in force then. `edges` must hold every
+ * link into the claims asked about and into the claims that contradict them.
+ */
+export function deriveStatuses(claims: Iterable<ClaimTimes>, edges: Edge[], clock: Clock): Map<number, StatusInfo> {
+  const incoming = new Map<number, Edge[]>();
+  for (const e of edges) {
+    if (!isEdgeVisible(e, clock)) continue;
+    const list = incoming.get(e.toClaimId) ?? [];
+    list.push(e);
+    incoming.set(e.toClaimId, list);
+  }
+  const of = (id: number, ...kinds: LinkKind[]) => (incoming.get(id) ?? []).filter((e) => kinds.includes(e.kind)).sort(newestFirst);
+  // Retraction and correction depend on a claim's own incoming links only, so they come first.
+  const fallen = (id: number): Status | null => (of(id, "retracts").length ? "retracted" : of(id, "corrects", "supersedes").length ? "corrected" : null);
+
+  const result = new Map<number, StatusInfo>();
+  const byId = new Map<number, ClaimTimes>();
+  for (const claim of claims) {
+    byId.set(claim.id, claim);
+    const retracts = of(claim.id, "retracts");
+    const corrects = of(claim.id, "corrects", "supersedes");
+    const contradicts = of(claim.id, "contradicts").filter((e) => fallen(e.fromClaimId) === null);
+    const confirms = of(claim.id, "confirms");
+    const [status, causes]: [Status, Edge[]] = retracts.length
+      ? ["retracted", retracts]
+      : corrects.length
+        ? ["corrected", corrects]
+        : contradicts.length
+          ? ["disputed", contradicts]
+          : confirms.length
+            ? ["confirmed", confirms]
+            : ["standing", []];
+    result.set(claim.id, { status, causes, relayOf: null });
+  }
+  for (const [id, info] of result) {
+    const seen = new Set([id]);
+    for (let next = byId.get(id)?.relaysClaimId; next != null && !seen.has(next); next = byId.get(next)?.relaysClaimId) {
+      seen.add(next);
+      const origin = byId.get(next);
+      if (!origin || !isVisible(origin, clock)) break;
+      const status = result.get(next)?.status;
+      if (status === "corrected" || status === "retracted" || status === "disputed") {
+        info.relayOf = { claimId: next, status };
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+const rank: Record<Status, number> = { confirmed: 0, standing: 1, disputed: 2, corrected: 3, retracted: 4 };
+
+export type Answerable = { id: number; assertedAt: Date; status: Status };
+
+/** Claims that still answer a question, best first: confirmed, standing, disputed; newest first among equals. */
+export function rankAnswers<T extends Answerable>(candidates: T[]): T[] {
+  return candidates
+    .filter((c) => c.status !== "corrected" && c.status !== "retracted")
+    .sort((a, b) => rank[a.status] - rank[b.status] || b.assertedAt.getTime() - a.assertedAt.getTime() || b.id - a.id);
+}
+
+/** A question is contested when two claims that still stand contradict each other. */
+export function isContested(remainingIds: Set<number>, edges: Edge[], clock: Clock): boolean {
+  return edges.some((e) => e.kind === "contradicts" && isEdgeVisible(e, clock) && remainingIds.has(e.fromClaimId) && remainingIds.has(e.toClaimId));
+}

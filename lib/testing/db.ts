@@ -1,0 +1,56 @@
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import postgres from "postgres";
+import { migrateDatabase, openDatabase, wrapPglite, type Database, type Db } from "@/db";
+import { systemActor } from "@/lib/audit";
+import { createEditor } from "@/lib/auth/editors";
+import { createToken } from "@/lib/auth/tokens";
+
+/** The engine tests run on: PostgreSQL when TEST_DATABASE_URL is set, else PGlite in memory. */
+export const testEngine = (): "postgres" | "pglite" => (process.env.TEST_DATABASE_URL ? "postgres" : "pglite");
+
+export type TestDatabase = Database & { url?: string };
+
+/**
+ * A fresh, migrated database of its own for one test file: a new database on the PostgreSQL
+ * server, or an in-memory PGlite restored from the migrated snapshot made in global setup.
+ */
+export async function testDatabase(): Promise<TestDatabase> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (base) {
+    const name = `ct_test_${randomBytes(6).toString("hex")}`;
+    const admin = postgres(base, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    await admin.end();
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    const database = await openDatabase({ url: url.toString(), poolMax: 20 });
+    await migrateDatabase(database, url.toString());
+    return {
+      ...database,
+      url: url.toString(),
+      close: async () => {
+        await database.close();
+        const drop = postgres(base, { max: 1, onnotice: () => {} });
+        await drop.unsafe(`drop database if exists ${name} with (force)`);
+        await drop.end();
+      },
+    };
+  }
+  const snapshot = process.env.CLAIMTRAIL_TEST_SNAPSHOT;
+  if (snapshot) {
+    const client = await PGlite.create({ loadDataDir: new Blob([await readFile(snapshot)]) });
+    return wrapPglite(client, "memory://");
+  }
+  const database = await openDatabase({ dir: "memory://" });
+  await migrateDatabase(database);
+  return database;
+}
+
+export async function makeEditor(db: Db, role: "editor" | "admin" = "editor", scope: "read" | "write" = "write") {
+  const email = `editor-${randomBytes(4).toString("hex")}@example.test`;
+  const { editor, password } = await createEditor(db, systemActor("test"), { email, role, password: "correct horse battery staple" });
+  const token = await createToken(db, systemActor("test"), editor.id, "test", scope);
+  return { editor, password, token: token.secret, tokenId: token.id };
+}
