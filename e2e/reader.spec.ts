@@ -211,6 +211,18 @@ test("no page logs an error to the browser console", async ({ page, request }) =
   expect(logged).toEqual([]);
 });
 
+test("each page names the address it was asked for as its canonical one, proxied or not", async ({ request, baseURL }) => {
+  const canonical = async (headers: Record<string, string>) => {
+    const html = await (await request.get(STORY, { headers })).text();
+    return /<link rel="canonical" href="([^"]+)"/.exec(html)?.[1];
+  };
+  // Asked twice each, so the second answer of each comes from the page cache.
+  for (let i = 0; i < 2; i++) {
+    expect(await canonical({})).toBe(`${baseURL}${STORY}`);
+    expect(await canonical({ "x-forwarded-host": "news.example", "x-forwarded-proto": "https" })).toBe(`https://news.example${STORY}`);
+  }
+});
+
 test.describe("keyboard", () => {
   test("skips to the content and reaches the date control and the steps by Tab", async ({ page }) => {
     await page.goto(STORY);

@@ -13,6 +13,7 @@ const envSchema = z.object({
   SEED_ON_START: booleanFlag.default(true),
   SEED_DIR: z.string().min(1).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PAGE_CACHE: booleanFlag.default(true),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

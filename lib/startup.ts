@@ -19,7 +19,7 @@ export async function startUp(): Promise<void> {
     const database = await getDatabase();
     console.log(`Claimtrail: ${database.engine} database at ${database.location}`);
     if (config.SEED_ON_START) {
-      const result = await seed(database.db, config.SEED_DIR ?? defaultSeedDir());
+      const result = await seed(database.db, defaultSeedDir());
       if (result.created) console.log("Claimtrail: loaded the demo story");
       else if (result.reason !== "already seeded") console.warn(`Claimtrail: demo story not loaded (${result.reason})`);
     }

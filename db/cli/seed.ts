@@ -1,10 +1,9 @@
 import { defaultSeedDir, seed } from "@/db/seed";
-import { env } from "@/lib/env";
 import { main, withDatabase } from "./run";
 
 main(() =>
   withDatabase(async (database) => {
-    const result = await seed(database.db, env().SEED_DIR ?? defaultSeedDir());
+    const result = await seed(database.db, defaultSeedDir());
     console.log(result.created ? "Loaded the demo story." : `Nothing to do: ${result.reason}.`);
   }),
 );

@@ -3,6 +3,7 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db";
 import { stories } from "@/db/schema";
+import { env } from "@/lib/env";
 import { systemActor } from "@/lib/audit";
 import { createClaim, linkClaims } from "@/lib/claims";
 import { addVersion, createDocument } from "@/lib/documents";
@@ -13,7 +14,7 @@ export const SEED_STORY_SLUG = "who-reshot-ballerina";
 const ARTICLE = "comicbook-ballerina-update-2024-10-15.txt";
 
 export function defaultSeedDir(): string {
-  return path.resolve(process.cwd(), "..", "shared", "seed");
+  return path.resolve(process.cwd(), env().SEED_DIR ?? path.join("..", "shared", "seed"));
 }
 
 /**
