@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
+import { diffWordsWithSpace } from "diff";
 import DiffMatchPatch from "diff-match-patch";
 import { generateEditedPair } from "../lib/diff/textgen";
-import { diffWords } from "../lib/diff/words";
+import { applyDiff, diffStats, diffWords, tokenize, type DiffOp } from "../lib/diff/words";
 
-export type DiffBenchResult = { name: string; ms: number; ops: number };
+export type DiffBenchResult = { name: string; ms: number; ops: number; wordsChanged: number };
 
 const WARMUP_RUNS = 3;
 const TIMED_RUNS = 9;
@@ -17,8 +18,9 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-function time(name: string, run: () => number): DiffBenchResult {
-  let ops = 0;
+/** Times `run`, checks that its answer rebuilds both texts, and counts the words it marks changed. */
+function time(name: string, input: { before: string; after: string }, run: () => DiffOp[]): DiffBenchResult {
+  let ops: DiffOp[] = [];
   for (let i = 0; i < WARMUP_RUNS; i++) ops = run();
   const samples: number[] = [];
   for (let i = 0; i < TIMED_RUNS; i++) {
@@ -26,37 +28,55 @@ function time(name: string, run: () => number): DiffBenchResult {
     ops = run();
     samples.push(performance.now() - start);
   }
-  return { name, ms: Math.round(median(samples) * 10) / 10, ops };
+  const rebuilt = applyDiff(ops);
+  if (rebuilt.before !== input.before || rebuilt.after !== input.after) throw new Error(`${name} does not rebuild the texts it compared.`);
+  const { inserted, deleted } = diffStats(ops);
+  return { name, ms: Math.round(median(samples) * 10) / 10, ops: ops.length, wordsChanged: inserted + deleted };
 }
 
-type JsDiff = { diffWords(a: string, b: string): unknown[] };
+const dmpOp = (op: number): DiffOp["op"] => (op < 0 ? "delete" : op > 0 ? "insert" : "equal");
 
-// jsdiff is not a dependency; it is compared against only where someone has installed it.
-// The specifier sits in a variable so that neither TypeScript nor a bundler insists on
-// resolving it.
-async function loadJsDiff(): Promise<JsDiff | null> {
-  const specifier = "diff";
-  try {
-    const mod = (await import(specifier)) as Partial<JsDiff> & { default?: Partial<JsDiff> };
-    const diffWords = mod.diffWords ?? mod.default?.diffWords;
-    return diffWords ? { diffWords } : null;
-  } catch {
-    return null;
-  }
+/**
+ * diff-match-patch's word mode: each distinct token becomes one character, the character strings
+ * are diffed, and the characters are turned back into their tokens (the library's line mode,
+ * applied to the same tokens as ours).
+ */
+function dmpWordMode(dmp: DiffMatchPatch, before: string, after: string): DiffOp[] {
+  const tokens: string[] = [];
+  const codes = new Map<string, string>();
+  const encode = (text: string) =>
+    tokenize(text)
+      .map((token) => {
+        let code = codes.get(token);
+        if (code === undefined) {
+          code = String.fromCharCode(tokens.length);
+          codes.set(token, code);
+          tokens.push(token);
+        }
+        return code;
+      })
+      .join("");
+  const a = encode(before);
+  const b = encode(after);
+  if (tokens.length > 0xffff) throw new Error("Too many distinct words for diff-match-patch's word mode.");
+  return dmp.diff_main(a, b, false).map(([op, chars]) => ({ op: dmpOp(op), text: Array.from(chars, (c) => tokens[c.charCodeAt(0)]).join("") }));
 }
 
 export const benchInput = () => generateEditedPair({ seed: 2024, words: 16_000, edits: 1_000 });
 
 export async function runDiffBench(): Promise<DiffBenchResult[]> {
-  const { before, after } = benchInput();
-  const results: DiffBenchResult[] = [time("diffWords", () => diffWords(before, after).length)];
-
+  const input = benchInput();
+  const { before, after } = input;
   const dmp = new DiffMatchPatch();
   dmp.Diff_Timeout = 0;
-  results.push(time("diff-match-patch chars", () => dmp.diff_main(before, after, false).length));
-
-  const jsdiff = await loadJsDiff();
-  if (jsdiff) results.push(time("jsdiff diffWords", () => jsdiff.diffWords(before, after).length));
+  const results = [
+    time("diffWords (ours)", input, () => diffWords(before, after)),
+    time("diff-match-patch, word mode", input, () => dmpWordMode(dmp, before, after)),
+    time("jsdiff diffWordsWithSpace", input, () =>
+      diffWordsWithSpace(before, after).map((c) => ({ op: c.added ? "insert" : c.removed ? "delete" : "equal", text: c.value }) as DiffOp),
+    ),
+    time("diff-match-patch, characters", input, () => dmp.diff_main(before, after, false).map(([op, text]) => ({ op: dmpOp(op), text }))),
+  ];
   return results;
 }
 
@@ -65,8 +85,8 @@ async function main() {
   console.log(`Input: ${before.length.toLocaleString("en")} → ${after.length.toLocaleString("en")} characters`);
   const results = await runDiffBench();
   const width = Math.max(...results.map((r) => r.name.length));
-  console.log(`${"name".padEnd(width)}  ${"ms".padStart(8)}  ${"ops".padStart(6)}`);
-  for (const r of results) console.log(`${r.name.padEnd(width)}  ${r.ms.toFixed(1).padStart(8)}  ${String(r.ops).padStart(6)}`);
+  console.log(`${"name".padEnd(width)}  ${"ms".padStart(8)}  ${"ops".padStart(6)}  ${"words changed".padStart(13)}`);
+  for (const r of results) console.log(`${r.name.padEnd(width)}  ${r.ms.toFixed(1).padStart(8)}  ${String(r.ops).padStart(6)}  ${String(r.wordsChanged).padStart(13)}`);
 
   const dir = new URL("./results/", import.meta.url);
   await mkdir(dir, { recursive: true });

@@ -301,7 +301,7 @@ async function main() {
       staticPage: { path: STATIC_PATH, prerendered: prerendered.includes(STATIC_PATH), prerenderedRoutes: prerendered, baseline: baseline && Math.round(baseline * 10) / 10 },
       endpoints,
       writes,
-      diff: { rows: diffRows, jsdiff: diffRows.some((r) => r.name.startsWith("jsdiff")) },
+      diff: { rows: diffRows },
       memory: { server: serverProcess, processes, serverStarts: launches, runnerPeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) },
     };
     await resources.release();

@@ -53,8 +53,15 @@ export type AuditEntry = { action: string; entity: string; entityId: string | nu
 /** Appends events to the chain; call inside the transaction that makes the change. */
 export async function appendAudit(tx: Executor, actor: Actor, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`);
-  const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1);
+  // One round trip for three statements, since the lock is held until commit and every wait
+  // inside it holds up every other writer. The notification is delivered at commit to every app
+  // process, which then drops its cached pages. The head is read by a statement of its own, after
+  // the lock is granted, so it sees every append committed before.
+  const [, , [last]] = await Promise.all([
+    tx.execute(sql`select pg_notify(${WRITES_CHANNEL}, ${String(entries.length)})`),
+    tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`),
+    tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1),
+  ]);
   let prevHash = last?.hash ?? GENESIS_HASH;
   const at = new Date();
   const values = entries.map((entry) => {
@@ -74,8 +81,6 @@ export async function appendAudit(tx: Executor, actor: Actor, entries: AuditEntr
     return { ...fields, hash };
   });
   await tx.insert(auditEvents).values(values);
-  // Delivered at commit to every app process, which then drops its cached pages.
-  await tx.execute(sql`select pg_notify(${WRITES_CHANNEL}, ${String(entries.length)})`);
 }
 
 export type ChainVerdict =
