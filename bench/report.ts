@@ -52,12 +52,16 @@ export function flagOf(m: Measurement): string {
   return `⚠ ${int(m.errors)} requests failed${m.timeouts ? ` (${int(m.timeouts)} timed out)` : ""}`;
 }
 
-/** One request alone: its time when warm, its size, and the status when that is not the expected one. */
+/**
+ * One request alone: the first one's time (nothing cached: no page, no data, and the route's code
+ * maybe not loaded yet), the second's, its size, and the status when that is not the expected one.
+ */
 function aloneCell(m: Measurement): string {
   const alone = m.alone.second ?? m.alone.first;
   if (!alone.status) return `⚠ ${alone.error ?? "failed"}`;
   const status = m.expected.includes(alone.status) ? "" : ` ⚠ ${alone.status}`;
-  return `${int(alone.ms)} ms, ${mb(alone.bytes)}${status}`;
+  const first = m.alone.second && m.alone.first.status ? `${int(m.alone.first.ms)} → ` : "";
+  return `${first}${int(alone.ms)} ms, ${mb(alone.bytes)}${status}`;
 }
 
 function notes(m: Measured, extra?: string): string {
@@ -87,7 +91,7 @@ export function renderMarkdown(r: Report): string {
   );
 
   lines.push(
-    "| endpoint | path | req/s | ratio to static | p50 ms | p99 ms | non-2xx | one request alone | server RSS peak | statuses, notes |",
+    "| endpoint | path | req/s | ratio to static | p50 ms | p99 ms | non-2xx | one request alone: first → second | server RSS peak | statuses, notes |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |",
   );
   for (const e of r.endpoints) {
