@@ -274,6 +274,37 @@ test("a page a reader has already seen shows the next write at once", async ({ b
   await reader.context().close();
 });
 
+test("a long story pages its timeline, and each page leads to the next", async ({ browser }) => {
+  await page.goto("/editor/tokens");
+  await page.getByLabel("Name").fill("importer");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const secret = (await page.getByLabel("Shown once").textContent())!.trim();
+  const post = async (path: string, data: object) => {
+    const res = await page.request.post(path, { data, headers: { authorization: `Bearer ${secret}` } });
+    expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
+    return res.json();
+  };
+  const story = await post("/api/stories", { title: "A story told in thirty reports" });
+  const document = await post("/api/documents", { url: "https://wire.example/thirty-reports", title: "Thirty reports", publishedAt: "2025-01-01" });
+  for (let day = 1; day <= 30; day++) {
+    await post(`/api/stories/${story.slug}/claims`, { documentId: document.id, text: `Report number ${day}.`, assertedAt: `2025-01-${String(day).padStart(2, "0")}` });
+  }
+
+  const reader = await (await browser.newContext({ baseURL: editorURL })).newPage();
+  await reader.goto(`/stories/${story.slug}`);
+  const timeline = reader.getByRole("list").filter({ has: reader.getByText("Report number 1.", { exact: true }) });
+  await expect(timeline.getByRole("listitem")).toHaveCount(25);
+  await expect(reader.getByText("Report number 26.", { exact: true })).toHaveCount(0);
+  await expect(reader.getByRole("navigation", { name: "Timeline pages" })).toContainText("Page 1 of 2");
+  await reader.getByRole("link", { name: "Later events" }).click();
+  await expect(reader.getByRole("navigation", { name: "Timeline pages" })).toContainText("Page 2 of 2");
+  await expect(reader.getByText("Report number 30.", { exact: true })).toBeVisible();
+  await expect(reader.getByText("Report number 1.", { exact: true })).toHaveCount(0);
+  await reader.getByRole("link", { name: "Earlier events" }).click();
+  await expect(reader.getByText("Report number 1.", { exact: true })).toBeVisible();
+  await reader.context().close();
+});
+
 test("the audit log lists every write, filters by kind, and verifies its chain", async () => {
   await page.goto("/editor/audit");
   await expect(page.getByRole("status").filter({ hasText: "Chain verified" })).toBeVisible();

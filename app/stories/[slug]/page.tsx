@@ -130,7 +130,8 @@ function Event({ event, claims, path, knownAt }: { event: TimelineEvent; claims:
   );
 }
 
-const TIMELINE_PAGE = 100;
+// A page of the timeline: short enough to read and load fast on a phone, whatever the story's size.
+const TIMELINE_PAGE = 25;
 // A question with hundreds of standing answers lists the first few and counts the rest.
 const MORE_ANSWERS_SHOWN = 10;
 
