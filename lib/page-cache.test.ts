@@ -20,7 +20,7 @@ beforeAll(async () => {
     // Slow enough for simultaneous misses to overlap.
     setTimeout(() => {
       res.writeHead(status, { "content-type": "text/html; charset=utf-8", "x-internal": "not repeated" });
-      res.end(`<html><script nonce="${nonceStandIn()}">1</script><p>${req.url} for ${req.headers["x-forwarded-host"]}</p></html>`);
+      res.end(`<html><script nonce="${nonceStandIn()}">1</script><p>${req.url} for ${req.headers["x-forwarded-host"]} — “quoted” 🦋 عربى</p></html>`);
     }, 50);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -29,8 +29,10 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const page = (path: string, nonce = randomToken()) =>
-  cachedPage(new URL(path, "http://reader.example"), `http://reader.example${path}`, origin, new Headers({ host: "reader.example" }), nonce);
+const page = async (path: string, nonce = randomToken()) => {
+  const found = await cachedPage(new URL(path, "http://reader.example"), `http://reader.example${path}`, origin, new Headers({ host: "reader.example" }), nonce);
+  return found && { ...found, body: new TextDecoder().decode(found.body) };
+};
 
 describe("page cache", () => {
   it("renders a page once and gives every response its own nonce, never the stand-in", async () => {
@@ -41,7 +43,7 @@ describe("page cache", () => {
     expect(renders).toEqual(["/claims/1?layout=side"]);
     expect(first!.body).toContain(`nonce="${a}"`);
     expect(second!.body).toContain(`nonce="${b}"`);
-    expect(second!.body).toContain("/claims/1?layout=side for reader.example");
+    expect(second!.body).toContain("/claims/1?layout=side for reader.example — “quoted” 🦋 عربى");
     expect(second!.body).not.toContain(nonceStandIn());
     expect(second!.headers).toEqual([["content-type", "text/html; charset=utf-8"]]);
   });

@@ -8,8 +8,10 @@ import { cacheGeneration } from "@/lib/cache";
  * response swaps it for a fresh one. Entries belong to the read cache's generation, which every
  * committed write (here, or in another process through NOTIFY) moves on.
  */
-export type CachedPage = { status: number; headers: [string, string][]; body: string };
-type Entry = { generation: number; storedAt: number; bytes: number; page: Promise<CachedPage | null> };
+export type CachedPage = { status: number; headers: [string, string][]; body: Uint8Array<ArrayBuffer> };
+/** A rendered page, kept as the UTF-8 bytes between the places where the nonce goes. */
+type Rendered = { status: number; headers: [string, string][]; parts: Buffer[]; bytes: number };
+type Entry = { generation: number; storedAt: number; bytes: number; page: Promise<Rendered | null> };
 
 type PageCacheState = { stand: string; secret: string; entries: Map<string, Entry>; bytes: number };
 const holder = globalThis as { claimtrailPages?: PageCacheState };
@@ -67,10 +69,13 @@ export function isCacheable(method: string, url: URL, headers: Headers): boolean
 export async function cachedPage(url: URL, key: string, origin: string, requestHeaders: Headers, nonce: string): Promise<CachedPage | null> {
   const page = await lookup(key, () => render(new URL(url.pathname + url.search, origin), requestHeaders));
   if (!page) return null;
-  return { ...page, body: page.body.replaceAll(state.stand, nonce) };
+  // Joining bytes is a copy; no string is searched, built or encoded per response.
+  const filler = Buffer.from(nonce);
+  const body = Buffer.concat(page.parts.flatMap((part, i) => (i === 0 ? [part] : [filler, part])));
+  return { status: page.status, headers: page.headers, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) };
 }
 
-function lookup(key: string, load: () => Promise<CachedPage | null>): Promise<CachedPage | null> {
+function lookup(key: string, load: () => Promise<Rendered | null>): Promise<Rendered | null> {
   const now = Date.now();
   const hit = state.entries.get(key);
   if (hit && hit.generation === cacheGeneration() && now - hit.storedAt < MAX_AGE_MS) {
@@ -85,7 +90,7 @@ function lookup(key: string, load: () => Promise<CachedPage | null>): Promise<Ca
     (page) => {
       if (state.entries.get(key) !== entry) return;
       if (!page) return forget(key, entry);
-      entry.bytes = page.body.length * 2;
+      entry.bytes = page.bytes;
       state.bytes += entry.bytes;
       while (state.bytes > MAX_BYTES && state.entries.size > 1) {
         const [oldestKey, oldest] = state.entries.entries().next().value!;
@@ -103,7 +108,7 @@ function forget(key: string, entry: Entry) {
   state.bytes -= entry.bytes;
 }
 
-async function render(url: URL, requestHeaders: Headers): Promise<CachedPage | null> {
+async function render(url: URL, requestHeaders: Headers): Promise<Rendered | null> {
   const headers = new Headers();
   for (const name of ["x-forwarded-proto", "user-agent", "accept"]) {
     const value = requestHeaders.get(name);
@@ -127,5 +132,6 @@ async function render(url: URL, requestHeaders: Headers): Promise<CachedPage | n
     const value = response.headers.get(name);
     if (value) kept.push([name, value]);
   }
-  return { status: response.status, headers: kept, body };
+  const parts = body.split(state.stand).map((part) => Buffer.from(part));
+  return { status: response.status, headers: kept, parts, bytes: parts.reduce((sum, part) => sum + part.byteLength, 0) };
 }
