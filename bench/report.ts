@@ -1,4 +1,5 @@
 import type { DiffBenchResult } from "./diff";
+import type { ScanReport } from "./scans";
 import type { DatasetShape, Probes } from "./dataset";
 import type { LoadConfig, Measurement } from "./load";
 import type { ProcessMemory } from "./server";
@@ -29,6 +30,7 @@ export type Report = {
   endpoints: (EndpointResult | SkippedEndpoint)[];
   writes: WriteResult | SkippedEndpoint;
   diff: { rows: DiffBenchResult[] };
+  scans: ScanReport;
   memory: { server: ProcessMemory | null; processes: ProcessMemory[]; serverStarts: number; runnerPeakRssMb: number };
 };
 
@@ -125,6 +127,19 @@ export function renderMarkdown(r: Report): string {
       "Claims/s counts 201 answers in the measured window. Each claim commits in one transaction with its audit event, and appends to the chain are serialised by an advisory lock. Claims created also counts those of the warm-up and of the two single requests before it.",
       "",
     );
+  }
+
+  lines.push(
+    "## Tables read whole",
+    "",
+    `Every page type asked for once before the reads, with nothing cached (${r.scans.pages.map((p) => `\`${p.path}\` ${p.status}`).join(", ")}); PostgreSQL's own counters (\`pg_stat_user_tables\`) then show which tables of ${int(r.scans.minRows)} rows or more it read from end to end.`,
+    "",
+  );
+  if (r.scans.scans.length === 0) lines.push("None: every lookup used an index.", "");
+  else {
+    lines.push("| table | rows | whole-table scans | rows read |", "| --- | ---: | ---: | ---: |");
+    for (const t of r.scans.scans) lines.push(`| ${t.table} | ${int(t.rows)} | ${int(t.seqScans)} | ${int(t.rowsRead)} |`);
+    lines.push("");
   }
 
   lines.push("## Word diff", "", "Two ~100 KB texts with ~1,000 word edits (`bench/diff.ts`), median of 9 runs, in the bench process after the server stopped. Each answer is checked to rebuild both texts; \"words changed\" counts the words and marks it shows as deleted or inserted (fewer is a tighter diff).", "", "| implementation | ms | ratio to diff-match-patch word mode | diff ops | words changed |", "| --- | ---: | ---: | ---: | ---: |");

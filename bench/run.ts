@@ -10,6 +10,8 @@ import { createToken } from "@/lib/auth/tokens";
 import { generateDataset, loadDataset, FULL_SHAPE, type DatasetShape } from "./dataset";
 import { openEmptyDatabase, provideDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from "./database";
 import { runDiffBench } from "./diff";
+import { tablesScannedWhole } from "./scans";
+import { WRITES_CHANNEL } from "@/lib/cache";
 import { measure, type Endpoint, type LoadConfig } from "./load";
 import { renderMarkdown, type EndpointResult, type Measured, type Report, type SkippedEndpoint, type WriteResult } from "./report";
 import { buildApp, buildExists, DIST_DIR, freePort, prerenderedRoutes, startServer, stopCommands, waitForHealth, waitUntilIdle, watchMemory, type Server } from "./server";
@@ -205,6 +207,32 @@ async function main() {
       return result;
     };
 
+    // Before the reads, so nothing is cached and every page asks PostgreSQL for what it shows.
+    const scans = await phase("scans", "tables read whole for each page type", async () => {
+      const outlet = data.generated.outlets[0]!.slug;
+      const document = data.generated.documents[0]!.id;
+      const word = data.generated.claimRevisions[0]!.text.split(/\W+/).find((w) => w.length > 4) ?? "report";
+      const report = await tablesScannedWhole(db, resources.server!.url, [
+        "/",
+        `/stories/${probes.storySlug}`,
+        `/stories/${probes.largeStorySlug}?page=3`,
+        `/stories/${probes.storySlug}?asOf=2024-06-01`,
+        `/stories/${probes.storySlug}/changes`,
+        `/claims/${probes.claimId}`,
+        `/outlets/${outlet}`,
+        `/documents/${document}`,
+        `/search?q=${encodeURIComponent(word)}`,
+        "/feed.xml",
+        `/stories/${probes.storySlug}/feed.atom`,
+        `/outlets/${outlet}/feed.json`,
+        `/api/stories/${probes.storySlug}`,
+      ]);
+      log(`  ${report.scans.length ? report.scans.map((s) => `${s.table} ×${s.seqScans}`).join(", ") : "no table of 1,000 rows or more"} read whole`);
+      // As a write would, so the reads below start with nothing cached again.
+      await db.execute(sql`select pg_notify(${WRITES_CHANNEL}, 'bench')`);
+      return report;
+    });
+
     await phase("reads", "reads", async () => {
       await read({ name: "static page", path: STATIC_PATH });
       await read({ name: "story page", path: `/stories/${probes.storySlug}` }, `${probes.storyClaims} claims`);
@@ -302,6 +330,7 @@ async function main() {
       endpoints,
       writes,
       diff: { rows: diffRows },
+      scans,
       memory: { server: serverProcess, processes, serverStarts: launches, runnerPeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) },
     };
     await resources.release();
