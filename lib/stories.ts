@@ -189,9 +189,16 @@ export async function storyEventInstants(db: Executor, storyId: number, knownAt:
     sql`select at from (
           select c.asserted_at as at from claims c where c.story_id = ${storyId} and c.created_at <= ${known}::timestamptz
           union
-          select greatest(l.effective_at, f.asserted_at, t.asserted_at) from links l
-          join claims f on f.id = l.from_claim_id join claims t on t.id = l.to_claim_id
-          where (f.story_id = ${storyId} or t.story_id = ${storyId})
+          select greatest(l.effective_at, f.asserted_at, t.asserted_at) from claims f
+          join links l on l.from_claim_id = f.id join claims t on t.id = l.to_claim_id
+          where f.story_id = ${storyId}
+            and l.created_at <= ${known}::timestamptz and f.created_at <= ${known}::timestamptz and t.created_at <= ${known}::timestamptz
+          union
+          -- Links into the story from another one: a branch of its own, so each side finds its
+          -- links through an index rather than one condition over both ends.
+          select greatest(l.effective_at, f.asserted_at, t.asserted_at) from claims t
+          join links l on l.to_claim_id = t.id join claims f on f.id = l.from_claim_id
+          where t.story_id = ${storyId}
             and l.created_at <= ${known}::timestamptz and f.created_at <= ${known}::timestamptz and t.created_at <= ${known}::timestamptz
         ) e order by at`,
   );

@@ -28,8 +28,12 @@ function scopeClaimIds(type: ScopeInfo["type"], scopeId: SQL): SQL | null {
 }
 
 // A link belongs to every scope either of its claims is in: an outlet's subscribers hear of
-// corrections it issued and of those aimed at it.
-const linkInScope = (claimIds: SQL | null) => (claimIds ? sql`(l.from_claim_id in (${claimIds}) or l.to_claim_id in (${claimIds}))` : sql`true`);
+// corrections it issued and of those aimed at it. Each end is looked up through its own index;
+// one condition over both ends would have PostgreSQL read every link.
+const linkInScope = (claimIds: SQL | null) =>
+  claimIds
+    ? sql`l.id in (select id from links where from_claim_id in (${claimIds}) union all select id from links where to_claim_id in (${claimIds}))`
+    : sql`true`;
 
 function targetOf(scope: FeedScope): SQL {
   switch (scope.type) {
