@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, readdirSync, readFileSync } from "node:fs";
+import { createWriteStream, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 
@@ -44,7 +44,14 @@ export const buildExists = () => existsSync(path.join(DIST_DIR, "BUILD_ID"));
  * read data while prerendering, it reads the bench data, never a developer's embedded folder.
  */
 export async function buildApp(databaseUrl: string, logFile: string): Promise<void> {
-  await runLogged(NEXT_BIN, ["build"], { ...process.env, NEXT_DIST_DIR: DIST_DIR, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" }, logFile);
+  // Next adds a build folder it does not find in tsconfig.json's include; the bench's own folder
+  // is no part of the project, so the file is put back as it was.
+  const tsconfig = readFileSync("tsconfig.json");
+  try {
+    await runLogged(NEXT_BIN, ["build"], { ...process.env, NEXT_DIST_DIR: DIST_DIR, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" }, logFile);
+  } finally {
+    writeFileSync("tsconfig.json", tsconfig);
+  }
 }
 
 /** Routes the build prerendered: they are answered from the build output, not rendered per request. */

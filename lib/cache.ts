@@ -1,15 +1,15 @@
 /**
- * Read-through cache for reader pages and feeds. Every committed write anywhere moves the
+ * Read-through caches for reader pages and feeds. Every committed write anywhere moves the
  * generation on (in this process right after commit, in other processes through PostgreSQL
  * NOTIFY), so a read after a write never sees what was there before it.
  */
-type Entry = { generation: number; storedAt: number; value: Promise<unknown> };
-type CacheState = { generation: number; entries: Map<string, Entry> };
+type Entry = { generation: number; storedAt: number; bytes: number; value: Promise<unknown> };
+type Store = { entries: Map<string, Entry>; bytes: number };
+type CacheState = { generation: number; stores: Map<string, Store> };
 
 const holder = globalThis as { claimtrailCache?: CacheState };
-const state: CacheState = (holder.claimtrailCache ??= { generation: 0, entries: new Map() });
+const state: CacheState = (holder.claimtrailCache ??= { generation: 0, stores: new Map() });
 
-const MAX_ENTRIES = 2000;
 // A lost notification (a dropped listening connection) cannot keep a page stale for longer.
 const MAX_AGE_MS = 60_000;
 
@@ -17,29 +17,64 @@ export const WRITES_CHANNEL = "claimtrail_writes";
 
 export function invalidateAll(): void {
   state.generation++;
-  state.entries.clear();
-}
-
-export function cacheGeneration(): number {
-  return state.generation;
-}
-
-export function memo<T>(key: string, load: () => Promise<T>): Promise<T> {
-  const now = Date.now();
-  const hit = state.entries.get(key);
-  if (hit && hit.generation === state.generation && now - hit.storedAt < MAX_AGE_MS) {
-    // Re-inserting keeps the Map in least-recently-used order for eviction.
-    state.entries.delete(key);
-    state.entries.set(key, hit);
-    return hit.value as Promise<T>;
+  for (const store of state.stores.values()) {
+    store.entries.clear();
+    store.bytes = 0;
   }
-  // The generation is taken before loading: if a write lands meanwhile, this entry is already old.
-  const generation = state.generation;
-  const value = load();
-  state.entries.set(key, { generation, storedAt: now, value });
-  value.catch(() => {
-    if (state.entries.get(key)?.value === value) state.entries.delete(key);
-  });
-  if (state.entries.size > MAX_ENTRIES) state.entries.delete(state.entries.keys().next().value!);
-  return value;
+}
+
+export type Limits<T> = { maxEntries: number; maxBytes?: number; sizeOf?: (value: T) => number };
+
+/**
+ * A named cache: `load` runs once per key and generation, concurrent readers share its promise,
+ * and a failed load is forgotten. The least recently used entries go first when over a limit.
+ */
+export function cacheStore<T>(name: string, limits: Limits<T>): (key: string, load: () => Promise<T>) => Promise<T> {
+  const store = state.stores.get(name) ?? { entries: new Map(), bytes: 0 };
+  state.stores.set(name, store);
+  const forget = (key: string, entry: Entry) => {
+    if (store.entries.get(key) !== entry) return;
+    store.entries.delete(key);
+    store.bytes -= entry.bytes;
+  };
+  const trim = () => {
+    while (store.entries.size > 1 && (store.entries.size > limits.maxEntries || store.bytes > (limits.maxBytes ?? Infinity))) {
+      const [oldestKey, oldest] = store.entries.entries().next().value!;
+      forget(oldestKey, oldest);
+    }
+  };
+
+  return (key, load) => {
+    const now = Date.now();
+    const hit = store.entries.get(key);
+    if (hit && hit.generation === state.generation && now - hit.storedAt < MAX_AGE_MS) {
+      // Re-inserting keeps the Map in least-recently-used order for eviction.
+      store.entries.delete(key);
+      store.entries.set(key, hit);
+      return hit.value as Promise<T>;
+    }
+    if (hit) forget(key, hit);
+    // The generation is taken before loading: if a write lands meanwhile, this entry is already old.
+    const value = load();
+    const entry: Entry = { generation: state.generation, storedAt: now, bytes: 0, value };
+    store.entries.set(key, entry);
+    trim();
+    value.then(
+      (loaded) => {
+        if (!limits.sizeOf || store.entries.get(key) !== entry) return;
+        entry.bytes = limits.sizeOf(loaded);
+        store.bytes += entry.bytes;
+        trim();
+      },
+      () => forget(key, entry),
+    );
+    return value;
+  };
+}
+
+const data = cacheStore<unknown>("data", { maxEntries: 2000 });
+
+/** The reader pages' and feeds' data. */
+export function memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+  return data(key, load) as Promise<T>;
 }

@@ -1,4 +1,4 @@
-import { cacheGeneration } from "@/lib/cache";
+import { cacheStore } from "@/lib/cache";
 
 /**
  * Whole reader pages, rendered once and served from memory until the next write.
@@ -11,19 +11,10 @@ import { cacheGeneration } from "@/lib/cache";
 export type CachedPage = { status: number; headers: [string, string][]; body: Uint8Array<ArrayBuffer> };
 /** A rendered page, kept as the UTF-8 bytes between the places where the nonce goes. */
 type Rendered = { status: number; headers: [string, string][]; parts: Buffer[]; bytes: number };
-type Entry = { generation: number; storedAt: number; bytes: number; page: Promise<Rendered | null> };
 
-type PageCacheState = { stand: string; secret: string; entries: Map<string, Entry>; bytes: number };
-const holder = globalThis as { claimtrailPages?: PageCacheState };
-const state: PageCacheState = (holder.claimtrailPages ??= {
-  stand: randomToken(),
-  secret: randomToken(),
-  entries: new Map(),
-  bytes: 0,
-});
-
-const MAX_BYTES = 64 * 1024 * 1024;
-const MAX_AGE_MS = 60_000;
+const holder = globalThis as { claimtrailPageSecrets?: { stand: string; secret: string } };
+const state = (holder.claimtrailPageSecrets ??= { stand: randomToken(), secret: randomToken() });
+const pages = cacheStore<Rendered>("pages", { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, sizeOf: (page) => page.bytes });
 /** Response headers of the rendering worth repeating; security headers are set on every response anyway. */
 const KEPT_HEADERS = ["content-type", "cache-control", "vary", "link", "x-robots-tag"];
 /** The paths of reader pages: no session, no per-reader content. */
@@ -67,48 +58,20 @@ export function isCacheable(method: string, url: URL, headers: Headers): boolean
  * miss. Null when it cannot be cached (a server error, or no server to ask): the caller renders it.
  */
 export async function cachedPage(url: URL, key: string, origin: string, requestHeaders: Headers, nonce: string): Promise<CachedPage | null> {
-  const page = await lookup(key, () => render(new URL(url.pathname + url.search, origin), requestHeaders));
-  if (!page) return null;
+  let page: Rendered;
+  try {
+    page = await pages(key, () => render(new URL(url.pathname + url.search, origin), requestHeaders));
+  } catch {
+    return null;
+  }
   // Joining bytes is a copy; no string is searched, built or encoded per response.
   const filler = Buffer.from(nonce);
   const body = Buffer.concat(page.parts.flatMap((part, i) => (i === 0 ? [part] : [filler, part])));
   return { status: page.status, headers: page.headers, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) };
 }
 
-function lookup(key: string, load: () => Promise<Rendered | null>): Promise<Rendered | null> {
-  const now = Date.now();
-  const hit = state.entries.get(key);
-  if (hit && hit.generation === cacheGeneration() && now - hit.storedAt < MAX_AGE_MS) {
-    state.entries.delete(key);
-    state.entries.set(key, hit);
-    return hit.page;
-  }
-  if (hit) forget(key, hit);
-  const entry: Entry = { generation: cacheGeneration(), storedAt: now, bytes: 0, page: load() };
-  state.entries.set(key, entry);
-  void entry.page.then(
-    (page) => {
-      if (state.entries.get(key) !== entry) return;
-      if (!page) return forget(key, entry);
-      entry.bytes = page.bytes;
-      state.bytes += entry.bytes;
-      while (state.bytes > MAX_BYTES && state.entries.size > 1) {
-        const [oldestKey, oldest] = state.entries.entries().next().value!;
-        forget(oldestKey, oldest);
-      }
-    },
-    () => forget(key, entry),
-  );
-  return entry.page;
-}
-
-function forget(key: string, entry: Entry) {
-  if (state.entries.get(key) !== entry) return;
-  state.entries.delete(key);
-  state.bytes -= entry.bytes;
-}
-
-async function render(url: URL, requestHeaders: Headers): Promise<Rendered | null> {
+/** Asks this server for the page; fails, so that nothing is kept, unless the answer may be kept. */
+async function render(url: URL, requestHeaders: Headers): Promise<Rendered> {
   const headers = new Headers();
   for (const name of ["x-forwarded-proto", "user-agent", "accept"]) {
     const value = requestHeaders.get(name);
@@ -119,13 +82,11 @@ async function render(url: URL, requestHeaders: Headers): Promise<Rendered | nul
   if (host) headers.set("x-forwarded-host", host);
   headers.set(RENDER_HEADER, state.secret);
   headers.set("accept-encoding", "identity");
-  let response: Response;
-  try {
-    response = await fetch(url, { headers, redirect: "manual", cache: "no-store" });
-  } catch {
-    return null;
+  const response = await fetch(url, { headers, redirect: "manual", cache: "no-store" });
+  if (response.status !== 200 && response.status !== 400 && response.status !== 404) {
+    await response.body?.cancel();
+    throw new Error(`${url.pathname} answered ${response.status}`);
   }
-  if (response.status !== 200 && response.status !== 400 && response.status !== 404) return null;
   const body = await response.text();
   const kept: [string, string][] = [];
   for (const name of KEPT_HEADERS) {
