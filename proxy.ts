@@ -18,9 +18,12 @@ export async function proxy(request: NextRequest) {
   const cached = origin && isCacheable(request.method, request.nextUrl, request.headers) && !userAgent(request).isBot
     ? await cachedPage(request.nextUrl, pageKey(request, https), origin, request.headers, nonce)
     : null;
+  // The JSON API renders no page, so its requests go on as they came.
   const response = cached
     ? new NextResponse(cached.body, { status: cached.status, headers: cached.headers })
-    : NextResponse.next({ request: { headers: renderHeaders(request, policy, nonce) } });
+    : request.nextUrl.pathname.startsWith("/api/")
+      ? NextResponse.next()
+      : NextResponse.next({ request: { headers: renderHeaders(request, policy, nonce) } });
 
   response.headers.set("Content-Security-Policy", policy);
   response.headers.set("X-Content-Type-Options", "nosniff");

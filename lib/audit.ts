@@ -27,22 +27,29 @@ function plain(value: unknown): unknown {
 
 type HashedFields = Pick<AuditEvent, "at" | "editorId" | "actor" | "action" | "entity" | "entityId" | "before" | "after" | "prevHash">;
 
+/**
+ * The canonical text an event's hash covers, cut where its predecessor's hash goes: `prevHash` sorts
+ * last, so the text is this prefix, the predecessor's hash, and `"}`.
+ */
+export function hashedPrefix(fields: Omit<HashedFields, "prevHash">): string {
+  const text = canonicalJson({
+    at: fields.at.toISOString(),
+    editorId: fields.editorId,
+    actor: fields.actor,
+    action: fields.action,
+    entity: fields.entity,
+    entityId: fields.entityId,
+    before: fields.before ?? null,
+    after: fields.after ?? null,
+    prevHash: "",
+  });
+  const end = '"prevHash":""}';
+  if (!text.endsWith(end)) throw new Error("prevHash must be the last field of a hashed event.");
+  return text.slice(0, -2);
+}
+
 export function hashEvent(e: HashedFields): string {
-  return createHash("sha256")
-    .update(
-      canonicalJson({
-        at: e.at.toISOString(),
-        editorId: e.editorId,
-        actor: e.actor,
-        action: e.action,
-        entity: e.entity,
-        entityId: e.entityId,
-        before: e.before ?? null,
-        after: e.after ?? null,
-        prevHash: e.prevHash,
-      }),
-    )
-    .digest("hex");
+  return createHash("sha256").update(`${hashedPrefix(e)}${e.prevHash}"}`).digest("hex");
 }
 
 // One key for the whole chain: appends are serialised so each one sees its predecessor.
@@ -50,37 +57,43 @@ const AUDIT_LOCK = 7266436;
 
 export type AuditEntry = { action: string; entity: string; entityId: string | number; before?: unknown; after?: unknown };
 
-/** Appends events to the chain; call inside the transaction that makes the change. */
+/**
+ * Appends events to the chain; call inside the transaction that makes the change.
+ *
+ * Appends are serialised by a lock held until commit, so the time between taking it and
+ * committing bounds how many writes a second the whole system can make. Everything that can be
+ * prepared beforehand is; then the notification, the lock and the inserts go in one round trip,
+ * and PostgreSQL itself links each event to the head of the chain: each insert reads the head
+ * after the lock is granted (a statement of its own sees every append committed before) and
+ * hashes the prepared text with it.
+ */
 export async function appendAudit(tx: Executor, actor: Actor, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  // One round trip for three statements, since the lock is held until commit and every wait
-  // inside it holds up every other writer. The notification is delivered at commit to every app
-  // process, which then drops its cached pages. The head is read by a statement of its own, after
-  // the lock is granted, so it sees every append committed before.
-  const [, , [last]] = await Promise.all([
+  const at = new Date();
+  const events = entries.map((entry) => ({
+    at,
+    editorId: actor.editorId,
+    actor: actor.label,
+    action: entry.action,
+    entity: entry.entity,
+    entityId: String(entry.entityId),
+    before: plain(entry.before),
+    after: plain(entry.after),
+  }));
+  const jsonb = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  await Promise.all([
+    // Delivered at commit to every app process, which then drops its caches.
     tx.execute(sql`select pg_notify(${WRITES_CHANNEL}, ${String(entries.length)})`),
     tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`),
-    tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1),
+    ...events.map((e) =>
+      tx.execute(sql`
+        insert into audit_events (at, editor_id, actor, action, entity, entity_id, before, after, prev_hash, hash)
+        select ${e.at.toISOString()}::timestamptz, ${e.editorId}, ${e.actor}, ${e.action}, ${e.entity}, ${e.entityId},
+               ${jsonb(e.before)}::jsonb, ${jsonb(e.after)}::jsonb, head.hash,
+               encode(sha256(convert_to(${hashedPrefix(e)} || head.hash || '"}', 'UTF8')), 'hex')
+        from (select coalesce((select hash from audit_events order by id desc limit 1), ${GENESIS_HASH}) as hash) head`),
+    ),
   ]);
-  let prevHash = last?.hash ?? GENESIS_HASH;
-  const at = new Date();
-  const values = entries.map((entry) => {
-    const fields: HashedFields = {
-      at,
-      editorId: actor.editorId,
-      actor: actor.label,
-      action: entry.action,
-      entity: entry.entity,
-      entityId: String(entry.entityId),
-      before: plain(entry.before),
-      after: plain(entry.after),
-      prevHash,
-    };
-    const hash = hashEvent(fields);
-    prevHash = hash;
-    return { ...fields, hash };
-  });
-  await tx.insert(auditEvents).values(values);
 }
 
 export type ChainVerdict =

@@ -66,15 +66,18 @@ export async function getDocument(db: Executor, id: number): Promise<DocumentVie
 }
 
 /** The version a claim is read against: the one named, else the latest seen. */
-export async function resolveVersion(db: Executor, documentId: number, versionId?: number): Promise<DocumentVersion | null> {
-  if (versionId !== undefined) {
-    const [version] = await db
-      .select()
-      .from(documentVersions)
-      .where(and(eq(documentVersions.id, versionId), eq(documentVersions.documentId, documentId)));
-    if (!version) throw new AppError("unprocessable", `Version ${versionId} is not a version of document ${documentId}.`, { versionId: ["Not a version of this document."] });
-    return version;
-  }
+export const notAVersion = (documentId: number, versionId: number) =>
+  new AppError("unprocessable", `Version ${versionId} is not a version of document ${documentId}.`, { versionId: ["Not a version of this document."] });
+
+export async function findVersion(db: Executor, documentId: number, versionId: number): Promise<DocumentVersion | null> {
+  const [version] = await db
+    .select()
+    .from(documentVersions)
+    .where(and(eq(documentVersions.id, versionId), eq(documentVersions.documentId, documentId)));
+  return version ?? null;
+}
+
+export async function latestVersion(db: Executor, documentId: number): Promise<DocumentVersion | null> {
   const [latest] = await db
     .select()
     .from(documentVersions)
@@ -82,6 +85,14 @@ export async function resolveVersion(db: Executor, documentId: number, versionId
     .orderBy(desc(documentVersions.seenAt), desc(documentVersions.id))
     .limit(1);
   return latest ?? null;
+}
+
+/** The version asked for, which must belong to the document, or else its latest one. */
+export async function resolveVersion(db: Executor, documentId: number, versionId?: number): Promise<DocumentVersion | null> {
+  if (versionId === undefined) return latestVersion(db, documentId);
+  const version = await findVersion(db, documentId, versionId);
+  if (!version) throw notAVersion(documentId, versionId);
+  return version;
 }
 
 export async function diffDocumentVersions(db: Executor, documentId: number, fromId: number, toId: number) {

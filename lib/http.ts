@@ -104,3 +104,6 @@ export async function requireWriter(req: Request, db: Db): Promise<{ editor: Edi
 }
 
 export const json = (data: unknown, status = 200, headers?: HeadersInit) => Response.json(data, { status, headers });
+
+/** JSON already serialised, as the read cache keeps it. */
+export const jsonText = (text: string) => new Response(text, { headers: { "content-type": "application/json" } });

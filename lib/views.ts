@@ -17,6 +17,9 @@ const readLoadedStory = (slug: string, q: TimeQuery) =>
 
 export const readStory = (slug: string, q: TimeQuery = {}) => memo(`story|${slug}|${clockKey(q)}`, async () => storyViewOf(await readLoadedStory(slug, q)));
 
+/** The story's JSON as the API serves it, serialised once per write. */
+export const readStoryJson = (slug: string, q: TimeQuery = {}) => memo(`story-json|${slug}|${clockKey(q)}`, async () => JSON.stringify(await readStory(slug, q)));
+
 export const readTimeline = (slug: string, q: TimeQuery = {}) =>
   memo(`timeline|${slug}|${clockKey(q)}`, async () => storyTimelineOf(await readLoadedStory(slug, q)));
 

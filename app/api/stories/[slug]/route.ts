@@ -1,5 +1,5 @@
-import { json, readQuery, route } from "@/lib/http";
-import { clockFrom, getStoryView } from "@/lib/read";
+import { jsonText, readQuery, route } from "@/lib/http";
 import { timeQuery } from "@/lib/validation";
+import { readStoryJson } from "@/lib/views";
 
-export const GET = route(async (req, { params, db }) => json(await getStoryView(db, params.slug!, clockFrom(readQuery(req, timeQuery)))));
+export const GET = route(async (req, { params }) => jsonText(await readStoryJson(params.slug!, readQuery(req, timeQuery))));
