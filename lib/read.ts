@@ -197,10 +197,11 @@ export async function loadStory(db: Executor, slug: string, clock: Clock): Promi
 
 export const storyViewOf = ({ story, questions, graph }: LoadedStory): StoryView => storyViewFrom(story, questions, graph);
 
-export const storyTimelineOf = (loaded: LoadedStory) => ({
+/** The timeline of a loaded story, from its view when that has been derived already. */
+export const storyTimelineOf = (loaded: LoadedStory, view = storyViewOf(loaded)) => ({
   story: loaded.story,
   clock: loaded.graph.clock,
-  events: timelineOf(storyViewOf(loaded), loaded.graph),
+  events: timelineOf(view, loaded.graph),
 });
 
 export async function getStoryView(db: Executor, slug: string, clock: Clock): Promise<StoryView> {

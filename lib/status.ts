@@ -44,39 +44,48 @@ const newestFirst = (a: Edge, b: Edge) => b.effectiveAt.getTime() - a.effectiveA
  * link into the claims asked about and into the claims that contradict them.
  */
 export function deriveStatuses(claims: Iterable<ClaimTimes>, edges: Edge[], clock: Clock): Map<number, StatusInfo> {
-  const incoming = new Map<number, Edge[]>();
+  // Each claim's incoming links in force, by what they do to it, newest first.
+  type Incoming = { retracts: Edge[]; corrects: Edge[]; contradicts: Edge[]; confirms: Edge[] };
+  const incoming = new Map<number, Incoming>();
   for (const e of edges) {
     if (!isEdgeVisible(e, clock)) continue;
-    const list = incoming.get(e.toClaimId) ?? [];
-    list.push(e);
-    incoming.set(e.toClaimId, list);
+    let into = incoming.get(e.toClaimId);
+    if (!into) incoming.set(e.toClaimId, (into = { retracts: [], corrects: [], contradicts: [], confirms: [] }));
+    into[e.kind === "supersedes" ? "corrects" : e.kind].push(e);
   }
-  const of = (id: number, ...kinds: LinkKind[]) => (incoming.get(id) ?? []).filter((e) => kinds.includes(e.kind)).sort(newestFirst);
+  for (const into of incoming.values()) for (const list of Object.values(into)) list.sort(newestFirst);
   // Retraction and correction depend on a claim's own incoming links only, so they come first.
-  const fallen = (id: number): Status | null => (of(id, "retracts").length ? "retracted" : of(id, "corrects", "supersedes").length ? "corrected" : null);
+  const fallen = (id: number) => {
+    const into = incoming.get(id);
+    return into !== undefined && (into.retracts.length > 0 || into.corrects.length > 0);
+  };
 
   const result = new Map<number, StatusInfo>();
   const byId = new Map<number, ClaimTimes>();
   for (const claim of claims) {
     byId.set(claim.id, claim);
-    const retracts = of(claim.id, "retracts");
-    const corrects = of(claim.id, "corrects", "supersedes");
-    const contradicts = of(claim.id, "contradicts").filter((e) => fallen(e.fromClaimId) === null);
-    const confirms = of(claim.id, "confirms");
-    const [status, causes]: [Status, Edge[]] = retracts.length
-      ? ["retracted", retracts]
-      : corrects.length
-        ? ["corrected", corrects]
+    const into = incoming.get(claim.id);
+    if (!into) {
+      result.set(claim.id, { status: "standing", causes: [], relayOf: null });
+      continue;
+    }
+    const contradicts = into.contradicts.filter((e) => !fallen(e.fromClaimId));
+    const [status, causes]: [Status, Edge[]] = into.retracts.length
+      ? ["retracted", into.retracts]
+      : into.corrects.length
+        ? ["corrected", into.corrects]
         : contradicts.length
           ? ["disputed", contradicts]
-          : confirms.length
-            ? ["confirmed", confirms]
+          : into.confirms.length
+            ? ["confirmed", into.confirms]
             : ["standing", []];
     result.set(claim.id, { status, causes, relayOf: null });
   }
   for (const [id, info] of result) {
+    const first = byId.get(id)?.relaysClaimId;
+    if (first == null) continue;
     const seen = new Set([id]);
-    for (let next = byId.get(id)?.relaysClaimId; next != null && !seen.has(next); next = byId.get(next)?.relaysClaimId) {
+    for (let next: number | null | undefined = first; next != null && !seen.has(next); next = byId.get(next)?.relaysClaimId) {
       seen.add(next);
       const origin = byId.get(next);
       if (!origin || !isVisible(origin, clock)) break;

@@ -182,8 +182,10 @@ export function describeChange(change: LatestChange): string {
  * The instants at which a story's account changed (a claim published, a link taking effect),
  * oldest first, as recorded by `knownAt`: the stops of the as-of view.
  */
-export async function storyEventInstants(db: Executor, storyId: number, knownAt: Date): Promise<Date[]> {
+export async function storyEventInstants(db: Executor, slug: string, knownAt: Date): Promise<Date[]> {
   const known = knownAt.toISOString();
+  // By slug, so a page can ask for these alongside the story itself.
+  const storyId = sql`(select id from stories where slug = ${slug})`;
   const found = await rows<{ at: unknown }>(
     db,
     sql`select at from (

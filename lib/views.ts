@@ -21,7 +21,7 @@ export const readStory = (slug: string, q: TimeQuery = {}) => memo(`story|${slug
 export const readStoryJson = (slug: string, q: TimeQuery = {}) => memo(`story-json|${slug}|${clockKey(q)}`, async () => JSON.stringify(await readStory(slug, q)));
 
 export const readTimeline = (slug: string, q: TimeQuery = {}) =>
-  memo(`timeline|${slug}|${clockKey(q)}`, async () => storyTimelineOf(await readLoadedStory(slug, q)));
+  memo(`timeline|${slug}|${clockKey(q)}`, async () => storyTimelineOf(await readLoadedStory(slug, q), await readStory(slug, q)));
 
 export const readChanges = (slug: string, from: Date, to: Date) =>
   memo(`changes|${slug}|${from.toISOString()}|${to.toISOString()}`, async () => getStoryChanges(await getDb(), slug, from, to));
@@ -35,7 +35,7 @@ export const readDocument = (id: number) => memo(`document|${id}`, async () => g
 
 export const readStoryList = (page: number) => memo(`stories|${page}`, async () => listStoriesWithLatestChange(await getDb(), page));
 
-export const readStoryEvents = (storyId: number, knownAt?: Date) =>
-  memo(`story-events|${storyId}|${knownAt?.toISOString() ?? "now"}`, async () => storyEventInstants(await getDb(), storyId, knownAt ?? new Date()));
+export const readStoryEvents = (slug: string, knownAt?: Date) =>
+  memo(`story-events|${slug}|${knownAt?.toISOString() ?? "now"}`, async () => storyEventInstants(await getDb(), slug, knownAt ?? new Date()));
 
 export const readSearch = (q: string) => memo(`search|${q}`, async () => search(await getDb(), q));

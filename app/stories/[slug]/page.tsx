@@ -139,8 +139,7 @@ export default async function StoryPage({ params, searchParams }: Props) {
   await connection();
   const { slug } = await params;
   const { data: query, problems } = await readSearchParams(searchParams, timeQuery.extend(pageQuery.shape));
-  const [view, timeline] = await orNotFound(Promise.all([readStory(slug, query), readTimeline(slug, query)]));
-  const events = await readStoryEvents(view.story.id, query.knownAt);
+  const [view, timeline, events] = await orNotFound(Promise.all([readStory(slug, query), readTimeline(slug, query), readStoryEvents(slug, query.knownAt)]));
   const path = `/stories/${view.story.slug}`;
   const knownAt = query.knownAt ? instantParam(query.knownAt) : undefined;
   const byId = new Map(timeline.events.flatMap((e) => (e.type === "claim" ? [[e.claim.id, e.claim] as const] : [[e.from.id, e.from] as const, [e.to.id, e.to] as const])));

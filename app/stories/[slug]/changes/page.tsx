@@ -41,9 +41,8 @@ export default async function ChangesPage({ params, searchParams }: Props) {
   const { slug } = await params;
   const { data: query, problems } = await readSearchParams(searchParams, changesQuery);
   const db = await getDb();
-  const { story } = await orNotFound(readStory(slug));
+  const [{ story }, events] = await orNotFound(Promise.all([readStory(slug), readStoryEvents(slug, query.knownAt)]));
   const knownAt = query.knownAt ?? new Date();
-  const events = await readStoryEvents(story.id, query.knownAt);
   let to = query.to ?? knownAt;
   // By default: from the change before the latest one, so the page opens on the most recent change.
   let from = query.from ?? (events.length > 1 ? events[events.length - 2]! : (events[0] ?? to));
