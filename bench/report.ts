@@ -1,5 +1,6 @@
 import type { DiffBenchResult } from "./diff";
 import type { ScanReport } from "./scans";
+import type { UncachedRenders } from "./uncached";
 import type { DatasetShape, Probes } from "./dataset";
 import type { LoadConfig, Measurement } from "./load";
 import type { ProcessMemory } from "./server";
@@ -31,6 +32,7 @@ export type Report = {
   writes: WriteResult | SkippedEndpoint;
   diff: { rows: DiffBenchResult[] };
   scans: ScanReport;
+  uncached: UncachedRenders[];
   memory: { server: ProcessMemory | null; processes: ProcessMemory[]; serverStarts: number; runnerPeakRssMb: number };
 };
 
@@ -111,6 +113,20 @@ export function renderMarkdown(r: Report): string {
     "",
     `Static page: \`${r.staticPage.path}\` (a route handler marked force-static), ${r.staticPage.prerendered ? "prerendered by the build (listed in its prerender manifest), so the server replays the stored answer" : "⚠ not in the build's prerender manifest"}; every request still passes the proxy that adds the security headers, like every other endpoint. It is measured first and again last; ratios divide by ${r.staticPage.baseline === null ? "nothing (it did not answer)" : `the mean of the two runs (${r.staticPage.baseline.toFixed(1)} req/s)`}, and the two runs' own ratios show how far the machine drifted meanwhile.`,
     "A figure marked ⚠ is not what it says: the endpoint did not answer every request with 200 (304 for the conditional one), or requests failed. \"Server RSS peak\" is the server's total resident memory sampled during that endpoint's run and the wait after it.",
+    "",
+  );
+
+  lines.push(
+    "## Uncached renders",
+    "",
+    `Each page asked for ${r.uncached[0]?.ms.length ?? 0} times alone, each time after a notification that drops every cache, as a write would; the route's code is loaded by then. Times are to the last byte, as the bench process sees them.`,
+    "",
+    "| page | path | median ms | fastest ms | slowest ms | statuses |",
+    "| --- | --- | ---: | ---: | ---: | --- |",
+    ...r.uncached.map((u) => {
+      const bad = u.statuses.some((s) => s !== 200);
+      return `| ${bad ? "⚠ " : ""}${u.name} | \`${u.path}\` | ${int(u.medianMs)} | ${int(u.fastestMs)} | ${int(u.slowestMs)} | ${u.statuses.join(" ")} |`;
+    }),
     "",
   );
 

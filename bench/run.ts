@@ -11,6 +11,7 @@ import { generateDataset, loadDataset, FULL_SHAPE, type DatasetShape } from "./d
 import { openEmptyDatabase, provideDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from "./database";
 import { runDiffBench } from "./diff";
 import { tablesScannedWhole } from "./scans";
+import { uncachedRenders } from "./uncached";
 import { WRITES_CHANNEL } from "@/lib/cache";
 import { measure, type Endpoint, type LoadConfig } from "./load";
 import { renderMarkdown, type EndpointResult, type Measured, type Report, type SkippedEndpoint, type WriteResult } from "./report";
@@ -257,6 +258,21 @@ async function main() {
     const baseline = staticRuns.length ? staticRuns.reduce((sum, e) => sum + e.requestsPerSecond, 0) / staticRuns.length : null;
     for (const e of endpoints) if (!("skipped" in e) && baseline) e.ratioToStatic = Math.round((e.requestsPerSecond / baseline) * 1000) / 1000;
 
+    const uncached = await phase("uncached", "uncached renders", async () => {
+      const pages = [
+        { name: "story page", path: `/stories/${probes.storySlug}` },
+        { name: "largest story page", path: `/stories/${probes.largeStorySlug}` },
+        { name: "claim page", path: `/claims/${probes.claimId}` },
+      ];
+      const results = [];
+      for (const page of pages) {
+        const r = await uncachedRenders(db, resources.server!.url, page);
+        log(`  ${page.name}: median ${r.medianMs} ms (${r.fastestMs}–${r.slowestMs} ms), statuses ${r.statuses.join(" ")}`);
+        results.push(r);
+      }
+      return results;
+    });
+
     const writePath = `/api/stories/${probes.storySlug}/claims`;
     const measureWrites = async (): Promise<WriteResult> => {
       const actor = systemActor("bench");
@@ -331,6 +347,7 @@ async function main() {
       writes,
       diff: { rows: diffRows },
       scans,
+      uncached,
       memory: { server: serverProcess, processes, serverStarts: launches, runnerPeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) },
     };
     await resources.release();

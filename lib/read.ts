@@ -115,24 +115,36 @@ export type Graph = { claims: Map<number, ClaimView>; edges: (Edge)[]; clock: Cl
  */
 export async function loadGraph(db: Executor, scope: { storyId: number } | { claimIds: number[] }, clock: Clock): Promise<Graph> {
   const seedWhere = "storyId" in scope ? sql`c.story_id = ${scope.storyId}` : sql`c.id = any(${idArray(scope.claimIds)})`;
-  const seeds = (await rows<ClaimRow>(db, claimSelect(seedWhere, clock.knownAt))).map(mapClaim);
-  const known = new Map(seeds.map((c) => [c.id, c]));
-
-  const ancestors = await rows<{ id: number }>(
-    db,
-    sql`with recursive chain(id, depth) as (
-          select r.relays_claim_id, 1 from claims c
-          join claim_revisions r on r.claim_id = c.id and r.revision = c.revision
-          where ${seedWhere} and r.relays_claim_id is not null
-          union
-          select r.relays_claim_id, chain.depth + 1 from chain
-          join claims c on c.id = chain.id
-          join claim_revisions r on r.claim_id = c.id and r.revision = c.revision
-          where r.relays_claim_id is not null and chain.depth < 100
-        ) select distinct id from chain`,
-  );
-  const core = new Set([...known.keys(), ...ancestors.map((a) => Number(a.id))]);
-  const edges = (await rows<ClaimRow>(db, edgeSelect(sql`l.to_claim_id = any(${idArray(core)}) or l.from_claim_id = any(${idArray(core)})`))).map(mapEdge);
+  // Links in and out of a set of claims, each end looked up through its own index.
+  const touching = (ids: SQL) => sql`${edgeSelect(sql`l.to_claim_id in ${ids}`)} union ${edgeSelect(sql`l.from_claim_id in ${ids}`)}`;
+  // The claims, their relay ancestors and their links all follow from the same condition, so the
+  // three queries go out at once.
+  const [seedRows, ancestors, seedEdges] = await Promise.all([
+    rows<ClaimRow>(db, claimSelect(seedWhere, clock.knownAt)),
+    rows<{ id: number }>(
+      db,
+      sql`with recursive chain(id, depth) as (
+            select r.relays_claim_id, 1 from claims c
+            join claim_revisions r on r.claim_id = c.id and r.revision = c.revision
+            where ${seedWhere} and r.relays_claim_id is not null
+            union
+            select r.relays_claim_id, chain.depth + 1 from chain
+            join claims c on c.id = chain.id
+            join claim_revisions r on r.claim_id = c.id and r.revision = c.revision
+            where r.relays_claim_id is not null and chain.depth < 100
+          ) select distinct id from chain`,
+    ),
+    rows<ClaimRow>(db, touching(sql`(select c.id from claims c where ${seedWhere})`)),
+  ]);
+  const known = new Map(seedRows.map((row) => [Number(row.id), mapClaim(row)]));
+  const edges = seedEdges.map(mapEdge);
+  // Relay origins in other stories: their own links decide what their relays must say.
+  const outside = ancestors.map((a) => Number(a.id)).filter((id) => !known.has(id));
+  if (outside.length) {
+    const seen = new Set(edges.map((e) => e.id));
+    for (const e of (await rows<ClaimRow>(db, touching(sql`(select unnest(${idArray(outside)}))`))).map(mapEdge)) if (!seen.has(e.id)) edges.push(e);
+  }
+  const core = new Set([...known.keys(), ...outside]);
   const others = new Set<number>();
   for (const e of edges) for (const id of [e.fromClaimId, e.toClaimId]) if (!core.has(id)) others.add(id);
   if (others.size) {
@@ -148,8 +160,10 @@ export async function loadGraph(db: Executor, scope: { storyId: number } | { cla
     }
   }
   const statuses = deriveStatuses(known.values(), edges, clock);
+  // The rows were made for this load alone, so each takes its status in place: copying ten
+  // thousand of them would cost more than deriving the statuses.
   const claims = new Map<number, ClaimView>();
-  for (const [id, c] of known) claims.set(id, { ...c, ...statuses.get(id)! });
+  for (const [id, c] of known) claims.set(id, Object.assign(c, statuses.get(id)!));
   return { claims, edges, clock };
 }
 
