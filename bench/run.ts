@@ -11,8 +11,7 @@ import { generateDataset, loadDataset, FULL_SHAPE, type DatasetShape } from "./d
 import { openEmptyDatabase, provideDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from "./database";
 import { runDiffBench } from "./diff";
 import { tablesScannedWhole } from "./scans";
-import { uncachedRenders } from "./uncached";
-import { WRITES_CHANNEL } from "@/lib/cache";
+import { dropServerCaches, uncachedRenders } from "./uncached";
 import { measure, type Endpoint, type LoadConfig } from "./load";
 import { renderMarkdown, type EndpointResult, type Measured, type Report, type SkippedEndpoint, type WriteResult } from "./report";
 import { buildApp, buildExists, DIST_DIR, freePort, prerenderedRoutes, startServer, stopCommands, waitForHealth, waitUntilIdle, watchMemory, type Server } from "./server";
@@ -229,8 +228,8 @@ async function main() {
         `/api/stories/${probes.storySlug}`,
       ]);
       log(`  ${report.scans.length ? report.scans.map((s) => `${s.table} ×${s.seqScans}`).join(", ") : "no table of 1,000 rows or more"} read whole`);
-      // As a write would, so the reads below start with nothing cached again.
-      await db.execute(sql`select pg_notify(${WRITES_CHANNEL}, 'bench')`);
+      // So the reads below start with nothing cached again.
+      await dropServerCaches(db);
       return report;
     });
 

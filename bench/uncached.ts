@@ -8,6 +8,12 @@ export type UncachedRenders = { name: string; path: string; statuses: number[]; 
 // Long enough for the server to have received the notification and dropped its caches.
 const NOTIFY_SETTLE_MS = 300;
 
+/** Makes the server drop every cache, as a write anywhere would. */
+export async function dropServerCaches(db: Db): Promise<void> {
+  await db.execute(sql`select pg_notify(${WRITES_CHANNEL}, 'bench')`);
+  await new Promise((resolve) => setTimeout(resolve, NOTIFY_SETTLE_MS));
+}
+
 /**
  * Times a page rendered with nothing cached, several times over, on an otherwise idle server:
  * before each request a notification clears every cache, as a write anywhere would. The route's
@@ -17,8 +23,7 @@ export async function uncachedRenders(db: Db, base: string, page: { name: string
   const statuses: number[] = [];
   const ms: number[] = [];
   for (let i = 0; i < times; i++) {
-    await db.execute(sql`select pg_notify(${WRITES_CHANNEL}, 'bench')`);
-    await new Promise((resolve) => setTimeout(resolve, NOTIFY_SETTLE_MS));
+    await dropServerCaches(db);
     const answer = await probe(base, { name: page.name, path: page.path });
     statuses.push(answer.status);
     ms.push(answer.ms);

@@ -27,11 +27,11 @@ function plain(value: unknown): unknown {
 
 type HashedFields = Pick<AuditEvent, "at" | "editorId" | "actor" | "action" | "entity" | "entityId" | "before" | "after" | "prevHash">;
 
-/**
- * The canonical text an event's hash covers, cut where its predecessor's hash goes: `prevHash` sorts
- * last, so the text is this prefix, the predecessor's hash, and `"}`.
- */
-export function hashedPrefix(fields: Omit<HashedFields, "prevHash">): string {
+// `prevHash` sorts last among the hashed fields, so an event's canonical text is a prefix made
+// of its own fields, its predecessor's hash, and this.
+const HASHED_TAIL = '"}';
+
+function hashedPrefix(fields: Omit<HashedFields, "prevHash">): string {
   const text = canonicalJson({
     at: fields.at.toISOString(),
     editorId: fields.editorId,
@@ -43,13 +43,12 @@ export function hashedPrefix(fields: Omit<HashedFields, "prevHash">): string {
     after: fields.after ?? null,
     prevHash: "",
   });
-  const end = '"prevHash":""}';
-  if (!text.endsWith(end)) throw new Error("prevHash must be the last field of a hashed event.");
-  return text.slice(0, -2);
+  if (!text.endsWith(`"prevHash":"${HASHED_TAIL}`)) throw new Error("prevHash must be the last field of a hashed event.");
+  return text.slice(0, -HASHED_TAIL.length);
 }
 
 export function hashEvent(e: HashedFields): string {
-  return createHash("sha256").update(`${hashedPrefix(e)}${e.prevHash}"}`).digest("hex");
+  return createHash("sha256").update(`${hashedPrefix(e)}${e.prevHash}${HASHED_TAIL}`).digest("hex");
 }
 
 // One key for the whole chain: appends are serialised so each one sees its predecessor.
@@ -90,7 +89,7 @@ export async function appendAudit(tx: Executor, actor: Actor, entries: AuditEntr
         insert into audit_events (at, editor_id, actor, action, entity, entity_id, before, after, prev_hash, hash)
         select ${e.at.toISOString()}::timestamptz, ${e.editorId}, ${e.actor}, ${e.action}, ${e.entity}, ${e.entityId},
                ${jsonb(e.before)}::jsonb, ${jsonb(e.after)}::jsonb, head.hash,
-               encode(sha256(convert_to(${hashedPrefix(e)} || head.hash || '"}', 'UTF8')), 'hex')
+               encode(sha256(convert_to(${hashedPrefix(e)} || head.hash || ${HASHED_TAIL}, 'UTF8')), 'hex')
         from (select coalesce((select hash from audit_events order by id desc limit 1), ${GENESIS_HASH}) as hash) head`),
     ),
   ]);

@@ -65,7 +65,6 @@ export async function getDocument(db: Executor, id: number): Promise<DocumentVie
   return { ...row.documents, outlet: row.outlets, versions };
 }
 
-/** The version a claim is read against: the one named, else the latest seen. */
 export const notAVersion = (documentId: number, versionId: number) =>
   new AppError("unprocessable", `Version ${versionId} is not a version of document ${documentId}.`, { versionId: ["Not a version of this document."] });
 
@@ -87,7 +86,7 @@ export async function latestVersion(db: Executor, documentId: number): Promise<D
   return latest ?? null;
 }
 
-/** The version asked for, which must belong to the document, or else its latest one. */
+/** The version a claim is read against: the one named, which must belong to the document, else the latest seen. */
 export async function resolveVersion(db: Executor, documentId: number, versionId?: number): Promise<DocumentVersion | null> {
   if (versionId === undefined) return latestVersion(db, documentId);
   const version = await findVersion(db, documentId, versionId);
