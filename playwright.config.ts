@@ -35,7 +35,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `exec node_modules/.bin/next start -p ${port} -H 127.0.0.1`,
+      command: `exec bash scripts/start.sh -p ${port} -H 127.0.0.1`,
       url: `${baseURL}/api/health`,
       reuseExistingServer: !process.env.CI,
       timeout: 120_000,
@@ -43,7 +43,7 @@ export default defineConfig({
     },
     {
       // Its log is read by the first-run test, which needs the setup code printed there.
-      command: `exec node_modules/.bin/next start -p ${editorPort} -H 127.0.0.1 > "${process.env.E2E_EDITOR_LOG}" 2>&1`,
+      command: `exec bash scripts/start.sh -p ${editorPort} -H 127.0.0.1 > "${process.env.E2E_EDITOR_LOG}" 2>&1`,
       url: `${process.env.E2E_EDITOR_URL}/api/health`,
       reuseExistingServer: false,
       timeout: 120_000,

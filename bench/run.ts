@@ -167,7 +167,7 @@ async function main() {
       await waitForHealth(resources.server, { logFile });
       return resources.server;
     };
-    await phase("start", `next start on port ${port}`, launch);
+    await phase("start", `next start (scripts/start.sh) on port ${port}`, launch);
     const serverPids = () => resources.server?.pids() ?? [];
     const memory = watchMemory(serverPids);
     const otherQueries = sql`from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state = 'active'`;

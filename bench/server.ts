@@ -121,12 +121,13 @@ function descendants(root: number): number[] {
 }
 
 /**
- * `next start` on the bench database, spawned directly (not through npx or npm) in a process
- * group of its own, so stopping the group stops whatever server process it forked.
+ * The server as `npm start` runs it (scripts/start.sh: `next start` with its V8 settings) on the
+ * bench database, spawned without npm in a process group of its own, so stopping the group stops
+ * whatever server process it forked.
  */
 export function startServer(options: { databaseUrl: string; port: number; logFile: string }): Server {
   const log = createWriteStream(options.logFile);
-  const child: ChildProcess = spawn(NEXT_BIN, ["start", "-p", String(options.port), "-H", "127.0.0.1"], {
+  const child: ChildProcess = spawn("bash", ["scripts/start.sh", "-p", String(options.port), "-H", "127.0.0.1"], {
     env: {
       ...process.env,
       NODE_ENV: "production",

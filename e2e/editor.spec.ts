@@ -274,7 +274,7 @@ test("a page a reader has already seen shows the next write at once", async ({ b
   await reader.context().close();
 });
 
-test("a long story pages its timeline, and each page leads to the next", async ({ browser }) => {
+test("a long story pages its timeline and its outlet pages its claims, each page leading to the next", async ({ browser }) => {
   await page.goto("/editor/tokens");
   await page.getByLabel("Name").fill("importer");
   await page.getByRole("button", { name: "Create token" }).click();
@@ -302,6 +302,21 @@ test("a long story pages its timeline, and each page leads to the next", async (
   await expect(reader.getByText("Report number 1.", { exact: true })).toHaveCount(0);
   await reader.getByRole("link", { name: "Earlier events" }).click();
   await expect(reader.getByText("Report number 1.", { exact: true })).toBeVisible();
+
+  // The outlet's page counts all thirty and lists them newest first, a page at a time.
+  const { outlet } = await (await reader.request.get(`/api/documents/${document.id}`)).json();
+  await reader.goto(`/outlets/${outlet.slug}`);
+  await expect(reader.getByRole("region", { name: "Its record" })).toContainText("30 recorded in Claimtrail");
+  const listed = reader.getByRole("region", { name: "Its claims, newest first" }).locator("li.card");
+  await expect(listed).toHaveCount(25);
+  await expect(listed.first()).toContainText("Report number 30.");
+  await expect(reader.getByText("Report number 5.", { exact: true })).toHaveCount(0);
+  await expect(reader.getByRole("navigation", { name: "Pages of claims" })).toContainText("Page 1 of 2");
+  await reader.getByRole("link", { name: "Older claims" }).click();
+  await expect(listed).toHaveCount(5);
+  await expect(listed.last()).toContainText("Report number 1.");
+  await reader.getByRole("link", { name: "Newer claims" }).click();
+  await expect(listed.first()).toContainText("Report number 30.");
   await reader.context().close();
 });
 

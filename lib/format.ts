@@ -1,7 +1,13 @@
 import type { LinkKind, Precision } from "@/db/schema";
 import type { Status } from "@/lib/status";
 
-const zone = "UTC";
+// Formatters are built once: building one costs more than formatting a date with it, and a page
+// formats a date for every event it shows.
+const formatters = {
+  month: new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" }),
+  day: new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }),
+  time: new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" }),
+};
 
 /** A date as precise as it is known: "2025", "June 2025", "14 Oct 2024", or with the time. */
 export function formatDate(date: Date, precision: Precision = "day"): string {
@@ -9,11 +15,10 @@ export function formatDate(date: Date, precision: Precision = "day"): string {
     case "year":
       return String(date.getUTCFullYear());
     case "month":
-      return date.toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: zone });
     case "day":
-      return date.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: zone });
+      return formatters[precision].format(date);
     case "time":
-      return `${date.toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: zone })} UTC`;
+      return `${formatters.time.format(date)} UTC`;
   }
 }
 

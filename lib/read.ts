@@ -81,7 +81,7 @@ function mapClaim(r: ClaimRow): Omit<ClaimView, keyof StatusInfo> {
   };
 }
 
-function mapEdge(r: ClaimRow): Edge {
+function mapLink(r: ClaimRow): LinkView {
   return {
     id: Number(r.id),
     kind: r.kind as LinkKind,
@@ -89,17 +89,27 @@ function mapEdge(r: ClaimRow): Edge {
     toClaimId: Number(r.to_claim_id),
     effectiveAt: toDate(r.effective_at),
     createdAt: toDate(r.created_at),
-    fromAssertedAt: toDate(r.from_asserted_at),
-    fromCreatedAt: toDate(r.from_created_at),
-    toAssertedAt: toDate(r.to_asserted_at),
-    toCreatedAt: toDate(r.to_created_at),
     note: (r.note as string | null) ?? null,
   };
 }
 
+/** A link with the dates of both its ends, which decide from when it is in force. */
+function mapEdge(r: ClaimRow): Edge {
+  return {
+    ...mapLink(r),
+    fromAssertedAt: toDate(r.from_asserted_at),
+    fromCreatedAt: toDate(r.from_created_at),
+    toAssertedAt: toDate(r.to_asserted_at),
+    toCreatedAt: toDate(r.to_created_at),
+  };
+}
+
+const linkColumns = sql`l.id, l.kind, l.from_claim_id, l.to_claim_id, l.effective_at, l.created_at, l.note`;
+
+const linkSelect = (where: SQL) => sql`select ${linkColumns} from links l where ${where}`;
+
 const edgeSelect = (where: SQL) => sql`
-  select l.id, l.kind, l.from_claim_id, l.to_claim_id, l.effective_at, l.created_at, l.note,
-         f.asserted_at as from_asserted_at, f.created_at as from_created_at,
+  select ${linkColumns}, f.asserted_at as from_asserted_at, f.created_at as from_created_at,
          t.asserted_at as to_asserted_at, t.created_at as to_created_at
   from links l join claims f on f.id = l.from_claim_id join claims t on t.id = l.to_claim_id
   where ${where}`;
@@ -115,11 +125,12 @@ export type Graph = { claims: Map<number, ClaimView>; edges: (Edge)[]; clock: Cl
  */
 export async function loadGraph(db: Executor, scope: { storyId: number } | { claimIds: number[] }, clock: Clock): Promise<Graph> {
   const seedWhere = "storyId" in scope ? sql`c.story_id = ${scope.storyId}` : sql`c.id = any(${idArray(scope.claimIds)})`;
-  // Links in and out of a set of claims, each end looked up through its own index.
-  const touching = (ids: SQL) => sql`${edgeSelect(sql`l.to_claim_id in ${ids}`)} union ${edgeSelect(sql`l.from_claim_id in ${ids}`)}`;
+  // Links in and out of a set of claims, each end looked up through its own index. Both ends of
+  // these are loaded below, so their dates come from the claims rather than from a join.
+  const touching = (ids: SQL) => sql`${linkSelect(sql`l.to_claim_id in ${ids}`)} union ${linkSelect(sql`l.from_claim_id in ${ids}`)}`;
   // The claims, their relay ancestors and their links all follow from the same condition, so the
   // three queries go out at once.
-  const [seedRows, ancestors, seedEdges] = await Promise.all([
+  const [seedRows, ancestors, seedLinks] = await Promise.all([
     rows<ClaimRow>(db, claimSelect(seedWhere, clock.knownAt)),
     rows<{ id: number }>(
       db,
@@ -137,21 +148,23 @@ export async function loadGraph(db: Executor, scope: { storyId: number } | { cla
     rows<ClaimRow>(db, touching(sql`(select c.id from claims c where ${seedWhere})`)),
   ]);
   const known = new Map(seedRows.map((row) => [Number(row.id), mapClaim(row)]));
-  const edges = seedEdges.map(mapEdge);
+  const links = seedLinks.map(mapLink);
+  const seen = new Set(links.map((l) => l.id));
   // Relay origins in other stories: their own links decide what their relays must say.
   const outside = ancestors.map((a) => Number(a.id)).filter((id) => !known.has(id));
   if (outside.length) {
-    const seen = new Set(edges.map((e) => e.id));
-    for (const e of (await rows<ClaimRow>(db, touching(sql`(select unnest(${idArray(outside)}))`))).map(mapEdge)) if (!seen.has(e.id)) edges.push(e);
+    for (const l of (await rows<ClaimRow>(db, touching(sql`(select unnest(${idArray(outside)}))`))).map(mapLink)) {
+      if (!seen.has(l.id)) links.push(l);
+      seen.add(l.id);
+    }
   }
   const core = new Set([...known.keys(), ...outside]);
   const others = new Set<number>();
-  for (const e of edges) for (const id of [e.fromClaimId, e.toClaimId]) if (!core.has(id)) others.add(id);
-  if (others.size) {
-    const more = (await rows<ClaimRow>(db, edgeSelect(sql`l.to_claim_id = any(${idArray(others)}) and l.kind in ('corrects','supersedes','retracts')`))).map(mapEdge);
-    const seen = new Set(edges.map((e) => e.id));
-    edges.push(...more.filter((e) => !seen.has(e.id)));
-  }
+  for (const l of links) for (const id of [l.fromClaimId, l.toClaimId]) if (!core.has(id)) others.add(id);
+  // Corrections of the claims at the far ends: their authors need not be loaded, only their dates.
+  const more = others.size
+    ? (await rows<ClaimRow>(db, edgeSelect(sql`l.to_claim_id = any(${idArray(others)}) and l.kind in ('corrects','supersedes','retracts')`))).map(mapEdge)
+    : [];
   const missing = [...core, ...others].filter((id) => !known.has(id));
   if (missing.length) {
     for (const row of await rows<ClaimRow>(db, claimSelect(sql`c.id = any(${idArray(missing)})`, clock.knownAt))) {
@@ -159,6 +172,15 @@ export async function loadGraph(db: Executor, scope: { storyId: number } | { cla
       known.set(c.id, c);
     }
   }
+  // A claim not loaded had no revision yet at knownAt, so a link from or to it is in force at no
+  // clock this graph serves.
+  const edges: Edge[] = [];
+  for (const l of links) {
+    const from = known.get(l.fromClaimId);
+    const to = known.get(l.toClaimId);
+    if (from && to) edges.push({ ...l, fromAssertedAt: from.assertedAt, fromCreatedAt: from.createdAt, toAssertedAt: to.assertedAt, toCreatedAt: to.createdAt });
+  }
+  for (const e of more) if (!seen.has(e.id)) edges.push(e);
   const statuses = deriveStatuses(known.values(), edges, clock);
   // The rows were made for this load alone, so each takes its status in place: copying ten
   // thousand of them would cost more than deriving the statuses.

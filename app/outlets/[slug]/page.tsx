@@ -2,11 +2,18 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { ClaimSummary } from "@/app/components/claim";
 import { orNotFound } from "@/app/components/load";
+import { Pager } from "@/app/components/pager";
+import { QueryProblems } from "@/app/components/problems";
+import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/query";
 import { feedAlternates } from "@/lib/feeds/discovery";
 import { hostLabel, plural } from "@/lib/format";
+import { pageQuery } from "@/lib/stories";
 import { readOutlet } from "@/lib/views";
 
-type Props = { params: Promise<{ slug: string }> };
+type Props = { params: Promise<{ slug: string }>; searchParams: SearchParams };
+
+// An outlet may have logged thousands of claims; a page lists this many, so its size stays the same.
+const CLAIMS_PAGE = 25;
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { outlet, record } = await orNotFound(readOutlet((await params).slug));
@@ -20,9 +27,15 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   };
 }
 
-export default async function OutletPage({ params }: Props) {
+export default async function OutletPage({ params, searchParams }: Props) {
   await connection();
+  const { data: query, problems } = await readSearchParams(searchParams, pageQuery);
   const { outlet, claims, record } = await orNotFound(readOutlet((await params).slug));
+  const path = `/outlets/${outlet.slug}`;
+  const pages = Math.max(1, Math.ceil(claims.length / CLAIMS_PAGE));
+  const page = Math.min(query.page ?? 1, pages);
+  const shown = claims.slice((page - 1) * CLAIMS_PAGE, page * CLAIMS_PAGE);
+  const pageHref = (n: number) => hrefWith(path, { page: n === 1 ? undefined : n });
   const figures: [number, string, string][] = [
     [record.claims, "claims", "recorded in Claimtrail"],
     [record.corrected, "corrected", "later corrected or superseded"],
@@ -43,6 +56,7 @@ export default async function OutletPage({ params }: Props) {
           </p>
         )}
       </header>
+      <QueryProblems problems={problems} fallback="Showing the first page instead." />
       <section aria-labelledby="record">
         <h2 id="record">Its record</h2>
         <dl className="record">
@@ -61,14 +75,15 @@ export default async function OutletPage({ params }: Props) {
         {claims.length === 0 ? (
           <p className="meta">No claims from {outlet.name} yet.</p>
         ) : (
-          <ol className="plain">
-            {claims.map((c) => (
+          <ol className="plain" start={(page - 1) * CLAIMS_PAGE + 1}>
+            {shown.map((c) => (
               <li key={c.id} className="card">
                 <ClaimSummary claim={c} />
               </li>
             ))}
           </ol>
         )}
+        <Pager label="Pages of claims" page={page} pages={pages} href={pageHref} previous="Newer claims" next="Older claims" />
       </section>
     </article>
   );

@@ -4,6 +4,7 @@ import { connection } from "next/server";
 import { AsOfControl } from "@/app/components/as-of";
 import { ClaimSource, ClaimSummary, Quote, RelayNotice } from "@/app/components/claim";
 import { orNotFound } from "@/app/components/load";
+import { Pager } from "@/app/components/pager";
 import { QueryProblems } from "@/app/components/problems";
 import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/query";
 import { ContestedBadge, StatusBadge, When } from "@/app/components/status";
@@ -200,23 +201,7 @@ export default async function StoryPage({ params, searchParams }: Props) {
             ))}
           </ol>
         )}
-        {pages > 1 && (
-          <nav aria-label="Timeline pages" className="pager">
-            {page > 1 && (
-              <Link href={pageHref(page - 1)} rel="prev">
-                Earlier events
-              </Link>
-            )}{" "}
-            <span className="meta">
-              Page {page} of {pages}
-            </span>{" "}
-            {page < pages && (
-              <Link href={pageHref(page + 1)} rel="next">
-                Later events
-              </Link>
-            )}
-          </nav>
-        )}
+        <Pager label="Timeline pages" page={page} pages={pages} href={pageHref} previous="Earlier events" next="Later events" />
       </section>
     </article>
   );
