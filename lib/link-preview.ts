@@ -2,7 +2,7 @@ import type { Executor } from "@/db";
 import { diffClaimTexts } from "@/lib/claim-diffs";
 import { AppError, notFound } from "@/lib/errors";
 import { clockFrom, loadGraph } from "@/lib/read";
-import { deriveStatuses, type Edge } from "@/lib/status";
+import { deriveStatuses, edgeBetween } from "@/lib/status";
 import type { LinkInput } from "@/lib/validation";
 
 /** What a link would do before it is saved: the words it changes and the target's new status. */
@@ -14,19 +14,11 @@ export async function previewLink(db: Executor, fromClaimId: number, input: Link
   const target = graph.claims.get(input.targetClaimId);
   if (!from) throw notFound(`Claim ${fromClaimId}`);
   if (!target) throw notFound(`Claim ${input.targetClaimId}`);
-  const edge: Edge = {
-    id: -1,
-    kind: input.kind,
-    fromClaimId,
-    toClaimId: target.id,
-    effectiveAt: input.effectiveAt ?? from.assertedAt,
-    createdAt: clock.knownAt,
-    fromAssertedAt: from.assertedAt,
-    fromCreatedAt: from.createdAt,
-    toAssertedAt: target.assertedAt,
-    toCreatedAt: target.createdAt,
-    note: input.note ?? null,
-  };
+  const edge = edgeBetween(
+    { id: -1, kind: input.kind, fromClaimId, toClaimId: target.id, effectiveAt: input.effectiveAt ?? from.assertedAt, createdAt: clock.knownAt, note: input.note ?? null },
+    from,
+    target,
+  );
   const after = deriveStatuses(graph.claims.values(), [...graph.edges, edge], clock).get(target.id)!;
   return {
     from: { id: from.id, text: from.text, outlet: from.outlet.name },

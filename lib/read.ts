@@ -2,7 +2,7 @@ import { and, asc, eq, lte, sql, type SQL } from "drizzle-orm";
 import { rows, type Executor } from "@/db";
 import { claimRevisions, questions as questionsTable, type ClaimRevision, type LinkKind, type Precision, type Question, type Story } from "@/db/schema";
 import { notFound } from "@/lib/errors";
-import { deriveStatuses, isContested, isEdgeVisible, isVisible, rankAnswers, type Clock, type Edge, type Status, type StatusInfo } from "@/lib/status";
+import { deriveStatuses, edgeBetween, isContested, isEdgeVisible, isVisible, rankAnswers, type Clock, type Edge, type Status, type StatusInfo } from "@/lib/status";
 import { getStoryBySlug } from "@/lib/stories";
 
 export type ClaimView = {
@@ -95,13 +95,7 @@ function mapLink(r: ClaimRow): LinkView {
 
 /** A link with the dates of both its ends, which decide from when it is in force. */
 function mapEdge(r: ClaimRow): Edge {
-  return {
-    ...mapLink(r),
-    fromAssertedAt: toDate(r.from_asserted_at),
-    fromCreatedAt: toDate(r.from_created_at),
-    toAssertedAt: toDate(r.to_asserted_at),
-    toCreatedAt: toDate(r.to_created_at),
-  };
+  return edgeBetween(mapLink(r), { assertedAt: toDate(r.from_asserted_at), createdAt: toDate(r.from_created_at) }, { assertedAt: toDate(r.to_asserted_at), createdAt: toDate(r.to_created_at) });
 }
 
 const linkColumns = sql`l.id, l.kind, l.from_claim_id, l.to_claim_id, l.effective_at, l.created_at, l.note`;
@@ -178,7 +172,7 @@ export async function loadGraph(db: Executor, scope: { storyId: number } | { cla
   for (const l of links) {
     const from = known.get(l.fromClaimId);
     const to = known.get(l.toClaimId);
-    if (from && to) edges.push({ ...l, fromAssertedAt: from.assertedAt, fromCreatedAt: from.createdAt, toAssertedAt: to.assertedAt, toCreatedAt: to.createdAt });
+    if (from && to) edges.push(edgeBetween(l, from, to));
   }
   for (const e of more) if (!seen.has(e.id)) edges.push(e);
   const statuses = deriveStatuses(known.values(), edges, clock);
@@ -296,10 +290,6 @@ export function timelineOf(view: StoryView, graph: Pick<Graph, "claims">): Timel
     if (from && to) events.push({ type: "link", at: link.effectiveAt, loggedAt: link.createdAt, link, from, to });
   }
   return events.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.type === b.type ? 0 : a.type === "claim" ? -1 : 1));
-}
-
-export async function getStoryTimeline(db: Executor, slug: string, clock: Clock) {
-  return storyTimelineOf(await loadStory(db, slug, clock));
 }
 
 export type StoryChanges = {

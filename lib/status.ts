@@ -20,6 +20,13 @@ export type Edge = {
   note: string | null;
 };
 
+/** A link with the dates of its two ends, which decide from when it is in force. */
+export const edgeBetween = (
+  link: Omit<Edge, "fromAssertedAt" | "fromCreatedAt" | "toAssertedAt" | "toCreatedAt">,
+  from: { assertedAt: Date; createdAt: Date },
+  to: { assertedAt: Date; createdAt: Date },
+): Edge => ({ ...link, fromAssertedAt: from.assertedAt, fromCreatedAt: from.createdAt, toAssertedAt: to.assertedAt, toCreatedAt: to.createdAt });
+
 export type StatusInfo = {
   status: Status;
   /** The links that gave the status, newest first. */

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { ClaimSummary } from "@/app/components/claim";
 import { orNotFound } from "@/app/components/load";
-import { Pager } from "@/app/components/pager";
+import { Pager, pageOf } from "@/app/components/pager";
 import { QueryProblems } from "@/app/components/problems";
 import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/query";
 import { feedAlternates } from "@/lib/feeds/discovery";
@@ -32,9 +32,7 @@ export default async function OutletPage({ params, searchParams }: Props) {
   const { data: query, problems } = await readSearchParams(searchParams, pageQuery);
   const { outlet, claims, record } = await orNotFound(readOutlet((await params).slug));
   const path = `/outlets/${outlet.slug}`;
-  const pages = Math.max(1, Math.ceil(claims.length / CLAIMS_PAGE));
-  const page = Math.min(query.page ?? 1, pages);
-  const shown = claims.slice((page - 1) * CLAIMS_PAGE, page * CLAIMS_PAGE);
+  const { page, pages, shown } = pageOf(claims, query.page, CLAIMS_PAGE);
   const pageHref = (n: number) => hrefWith(path, { page: n === 1 ? undefined : n });
   const figures: [number, string, string][] = [
     [record.claims, "claims", "recorded in Claimtrail"],

@@ -4,7 +4,7 @@ import { connection } from "next/server";
 import { AsOfControl } from "@/app/components/as-of";
 import { ClaimSource, ClaimSummary, Quote, RelayNotice } from "@/app/components/claim";
 import { orNotFound } from "@/app/components/load";
-import { Pager } from "@/app/components/pager";
+import { Pager, pageOf } from "@/app/components/pager";
 import { QueryProblems } from "@/app/components/problems";
 import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/query";
 import { ContestedBadge, StatusBadge, When } from "@/app/components/status";
@@ -146,9 +146,7 @@ export default async function StoryPage({ params, searchParams }: Props) {
   const byId = new Map(timeline.events.flatMap((e) => (e.type === "claim" ? [[e.claim.id, e.claim] as const] : [[e.from.id, e.from] as const, [e.to.id, e.to] as const])));
   const firstEvent = events[0];
   // Big stories page their timeline, so a page's size does not grow with the story.
-  const pages = Math.max(1, Math.ceil(timeline.events.length / TIMELINE_PAGE));
-  const page = Math.min(query.page ?? 1, pages);
-  const shown = timeline.events.slice((page - 1) * TIMELINE_PAGE, page * TIMELINE_PAGE);
+  const { page, pages, shown } = pageOf(timeline.events, query.page, TIMELINE_PAGE);
   const pageHref = (n: number) => hrefWith(path, { asOf: query.asOf ? instantParam(query.asOf) : undefined, knownAt, page: n === 1 ? undefined : n });
   const changesHref = hrefWith(`${path}/changes`, {
     from: firstEvent ? instantParam(firstEvent) : undefined,

@@ -1,5 +1,5 @@
 import { json, readQuery, route } from "@/lib/http";
-import { clockFrom, getStoryTimeline } from "@/lib/read";
 import { timeQuery } from "@/lib/validation";
+import { readTimeline } from "@/lib/views";
 
-export const GET = route(async (req, { params, db }) => json(await getStoryTimeline(db, params.slug!, clockFrom(readQuery(req, timeQuery)))));
+export const GET = route(async (req, { params }) => json(await readTimeline(params.slug!, readQuery(req, timeQuery))));
