@@ -34,25 +34,40 @@ const toDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 
 type ClaimRow = Record<string, unknown>;
 
+// A claim's own columns as it read at knownAt, oldest first: the order the views sort claims in,
+// so their sorts find the work done. Documents and outlets come from a query of their own (below):
+// claims share documents, and one row per document costs less to send and parse than its columns
+// repeated on every claim's row.
 function claimSelect(where: SQL, knownAt: Date) {
   return sql`
     select c.id, c.story_id, s.slug as story_slug, c.document_id, c.version_id, c.question_id, c.speaker,
            c.asserted_at, c.created_at, r.revision, r.text, r.quote, r.quote_prefix, r.quote_suffix,
-           r.quote_verified, r.relays_claim_id, d.title as doc_title, d.url as doc_url,
-           d.published_at as doc_published_at, d.precision as doc_precision, o.id as outlet_id,
-           o.slug as outlet_slug, o.name as outlet_name
+           r.quote_verified, r.relays_claim_id
     from claims c
     join lateral (
       select * from claim_revisions r where r.claim_id = c.id and r.created_at <= ${knownAt.toISOString()}::timestamptz
       order by r.revision desc limit 1
     ) r on true
     join stories s on s.id = c.story_id
-    join documents d on d.id = c.document_id
-    join outlets o on o.id = d.outlet_id
-    where ${where}`;
+    where ${where}
+    order by c.asserted_at, c.id`;
 }
 
-function mapClaim(r: ClaimRow): Omit<ClaimView, keyof StatusInfo> {
+type Source = Pick<ClaimView, "document" | "outlet">;
+
+const sourceSelect = (where: SQL) => sql`
+  select d.id, d.title, d.url, d.published_at, d.precision, o.id as outlet_id, o.slug as outlet_slug, o.name as outlet_name
+  from documents d join outlets o on o.id = d.outlet_id
+  where d.id in (select c.document_id from claims c where ${where})`;
+
+function mapSource(r: ClaimRow): Source {
+  return {
+    document: { id: Number(r.id), title: String(r.title), url: (r.url as string | null) ?? null, publishedAt: toDate(r.published_at), precision: r.precision as Precision },
+    outlet: { id: Number(r.outlet_id), slug: String(r.outlet_slug), name: String(r.outlet_name) },
+  };
+}
+
+function mapClaim(r: ClaimRow, { document, outlet }: Source): Omit<ClaimView, keyof StatusInfo> {
   return {
     id: Number(r.id),
     storyId: Number(r.story_id),
@@ -70,15 +85,21 @@ function mapClaim(r: ClaimRow): Omit<ClaimView, keyof StatusInfo> {
     quoteSuffix: (r.quote_suffix as string | null) ?? null,
     quoteVerified: Boolean(r.quote_verified),
     relaysClaimId: r.relays_claim_id == null ? null : Number(r.relays_claim_id),
-    document: {
-      id: Number(r.document_id),
-      title: String(r.doc_title),
-      url: (r.doc_url as string | null) ?? null,
-      publishedAt: toDate(r.doc_published_at),
-      precision: r.doc_precision as Precision,
-    },
-    outlet: { id: Number(r.outlet_id), slug: String(r.outlet_slug), name: String(r.outlet_name) },
+    document,
+    outlet,
   };
+}
+
+/** The claims matching `where` as they read at knownAt; claims citing one document share its objects. */
+async function loadClaims(db: Executor, where: SQL, knownAt: Date): Promise<Omit<ClaimView, keyof StatusInfo>[]> {
+  const [claimRows, sourceRows] = await Promise.all([rows<ClaimRow>(db, claimSelect(where, knownAt)), rows<ClaimRow>(db, sourceSelect(where))]);
+  const sources = new Map(sourceRows.map((r) => [Number(r.id), mapSource(r)]));
+  // The two queries see the data a moment apart: a claim committed in between, with a new
+  // document, is left out as if the load had come a moment earlier.
+  return claimRows.flatMap((r) => {
+    const source = sources.get(Number(r.document_id));
+    return source ? [mapClaim(r, source)] : [];
+  });
 }
 
 function mapLink(r: ClaimRow): LinkView {
@@ -122,30 +143,32 @@ export async function loadGraph(db: Executor, scope: { storyId: number } | { cla
   // Links in and out of a set of claims, each end looked up through its own index. Both ends of
   // these are loaded below, so their dates come from the claims rather than from a join.
   const touching = (ids: SQL) => sql`${linkSelect(sql`l.to_claim_id in ${ids}`)} union ${linkSelect(sql`l.from_claim_id in ${ids}`)}`;
-  // The claims, their relay ancestors and their links all follow from the same condition, so the
-  // three queries go out at once.
-  const [seedRows, ancestors, seedLinks] = await Promise.all([
-    rows<ClaimRow>(db, claimSelect(seedWhere, clock.knownAt)),
-    rows<{ id: number }>(
-      db,
-      sql`with recursive chain(id, depth) as (
-            select r.relays_claim_id, 1 from claims c
-            join claim_revisions r on r.claim_id = c.id and r.revision = c.revision
-            where ${seedWhere} and r.relays_claim_id is not null
-            union
-            select r.relays_claim_id, chain.depth + 1 from chain
-            join claims c on c.id = chain.id
-            join claim_revisions r on r.claim_id = c.id and r.revision = c.revision
-            where r.relays_claim_id is not null and chain.depth < 100
-          ) select distinct id from chain`,
-    ),
-    rows<ClaimRow>(db, touching(sql`(select c.id from claims c where ${seedWhere})`)),
-  ]);
-  const known = new Map(seedRows.map((row) => [Number(row.id), mapClaim(row)]));
+  // The claims and their links follow from the same condition, so both queries go out at once.
+  const [seedClaims, seedLinks] = await Promise.all([loadClaims(db, seedWhere, clock.knownAt), rows<ClaimRow>(db, touching(sql`(select c.id from claims c where ${seedWhere})`))]);
+  const known = new Map(seedClaims.map((c) => [c.id, c]));
   const links = seedLinks.map(mapLink);
   const seen = new Set(links.map((l) => l.id));
-  // Relay origins in other stories: their own links decide what their relays must say.
-  const outside = ancestors.map((a) => Number(a.id)).filter((id) => !known.has(id));
+  // Relay origins outside the loaded claims, and theirs up the chain: their own links decide what
+  // their relays must say. Most relays stay within a story, and then this takes no round trip.
+  const leaving = new Set<number>();
+  for (const c of known.values()) if (c.relaysClaimId != null && !known.has(c.relaysClaimId)) leaving.add(c.relaysClaimId);
+  const outside = leaving.size
+    ? (
+        await rows<{ id: number }>(
+          db,
+          sql`with recursive chain(id, depth) as (
+                select unnest(${idArray(leaving)}), 1
+                union
+                select r.relays_claim_id, chain.depth + 1 from chain
+                join claims c on c.id = chain.id
+                join claim_revisions r on r.claim_id = c.id and r.revision = c.revision
+                where r.relays_claim_id is not null and chain.depth < 100
+              ) select distinct id from chain`,
+        )
+      )
+        .map((a) => Number(a.id))
+        .filter((id) => !known.has(id))
+    : [];
   if (outside.length) {
     for (const l of (await rows<ClaimRow>(db, touching(sql`(select unnest(${idArray(outside)}))`))).map(mapLink)) {
       if (!seen.has(l.id)) links.push(l);
@@ -161,10 +184,7 @@ export async function loadGraph(db: Executor, scope: { storyId: number } | { cla
     : [];
   const missing = [...core, ...others].filter((id) => !known.has(id));
   if (missing.length) {
-    for (const row of await rows<ClaimRow>(db, claimSelect(sql`c.id = any(${idArray(missing)})`, clock.knownAt))) {
-      const c = mapClaim(row);
-      known.set(c.id, c);
-    }
+    for (const c of await loadClaims(db, sql`c.id = any(${idArray(missing)})`, clock.knownAt)) known.set(c.id, c);
   }
   // A claim not loaded had no revision yet at knownAt, so a link from or to it is in force at no
   // clock this graph serves.
@@ -233,6 +253,24 @@ export const storyTimelineOf = (loaded: LoadedStory, view = storyViewOf(loaded))
   clock: loaded.graph.clock,
   events: timelineOf(view, loaded.graph),
 });
+
+/**
+ * The instants at which a loaded story's account changed (a claim published, a link taking
+ * effect once both its ends were out), oldest first, as recorded by the load's knownAt: the stops
+ * of the as-of view. Whatever the load's asOf, it holds every claim and link known by then.
+ */
+export function storyEventInstants({ story, graph }: LoadedStory): Date[] {
+  const knownAt = graph.clock.knownAt.getTime();
+  const inStory = (id: number) => graph.claims.get(id)?.storyId === story.id;
+  const times = new Set<number>();
+  for (const c of graph.claims.values()) if (c.storyId === story.id && c.createdAt.getTime() <= knownAt) times.add(c.assertedAt.getTime());
+  for (const e of graph.edges) {
+    if (!(inStory(e.fromClaimId) || inStory(e.toClaimId))) continue;
+    if (Math.max(e.createdAt.getTime(), e.fromCreatedAt.getTime(), e.toCreatedAt.getTime()) > knownAt) continue;
+    times.add(Math.max(e.effectiveAt.getTime(), e.fromAssertedAt.getTime(), e.toAssertedAt.getTime()));
+  }
+  return [...times].sort((a, b) => a - b).map((t) => new Date(t));
+}
 
 export async function getStoryView(db: Executor, slug: string, clock: Clock): Promise<StoryView> {
   return storyViewOf(await loadStory(db, slug, clock));

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSeedDir, seed } from "@/db/seed";
 import { systemActor } from "@/lib/audit";
 import { testDatabase, type TestDatabase } from "@/lib/testing/db";
-import { createStory, describeChange, listStoriesWithLatestChange, pageQuery, storyEventInstants } from "./stories";
+import { clockFrom, loadStory, storyEventInstants } from "./read";
+import { createStory, describeChange, listStoriesWithLatestChange, pageQuery } from "./stories";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -47,10 +48,12 @@ describe("the story list", () => {
 
 describe("story event instants", () => {
   it("lists the instants at which the account changed, oldest first", async () => {
-    expect(await storyEventInstants(database.db, "who-reshot-ballerina", new Date())).toEqual([new Date("2024-10-14T00:00:00Z"), new Date("2024-10-15T00:00:00Z")]);
+    const instants = async (q: { asOf?: Date; knownAt?: Date }) => storyEventInstants(await loadStory(database.db, "who-reshot-ballerina", clockFrom(q)));
+    expect(await instants({})).toEqual([new Date("2024-10-14T00:00:00Z"), new Date("2024-10-15T00:00:00Z")]);
+    // The stops do not depend on the date the account is shown as of.
+    expect(await instants({ asOf: new Date("2024-10-14T12:00:00Z") })).toEqual(await instants({}));
     // Nothing had been recorded before the seed ran.
-    expect(await storyEventInstants(database.db, "who-reshot-ballerina", new Date("2020-01-01"))).toEqual([]);
-    expect(await storyEventInstants(database.db, "no-such-story", new Date())).toEqual([]);
+    expect(await instants({ knownAt: new Date("2020-01-01") })).toEqual([]);
   });
 });
 

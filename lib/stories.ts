@@ -177,32 +177,3 @@ export function describeChange(change: LatestChange): string {
   if (change.relaysOutlet && change.relaysOutlet !== change.outlet) return `${change.outlet} relayed ${change.relaysOutlet}: “${truncate(change.text, 90)}”`;
   return `${change.outlet} reported: “${truncate(change.text, 90)}”`;
 }
-
-/**
- * The instants at which a story's account changed (a claim published, a link taking effect),
- * oldest first, as recorded by `knownAt`: the stops of the as-of view.
- */
-export async function storyEventInstants(db: Executor, slug: string, knownAt: Date): Promise<Date[]> {
-  const known = knownAt.toISOString();
-  // By slug, so a page can ask for these alongside the story itself.
-  const storyId = sql`(select id from stories where slug = ${slug})`;
-  const found = await rows<{ at: unknown }>(
-    db,
-    sql`select at from (
-          select c.asserted_at as at from claims c where c.story_id = ${storyId} and c.created_at <= ${known}::timestamptz
-          union
-          select greatest(l.effective_at, f.asserted_at, t.asserted_at) from claims f
-          join links l on l.from_claim_id = f.id join claims t on t.id = l.to_claim_id
-          where f.story_id = ${storyId}
-            and l.created_at <= ${known}::timestamptz and f.created_at <= ${known}::timestamptz and t.created_at <= ${known}::timestamptz
-          union
-          -- Links into the story from another one: a branch of its own, so each side finds its
-          -- links through an index rather than one condition over both ends.
-          select greatest(l.effective_at, f.asserted_at, t.asserted_at) from claims t
-          join links l on l.to_claim_id = t.id join claims f on f.id = l.from_claim_id
-          where t.story_id = ${storyId}
-            and l.created_at <= ${known}::timestamptz and f.created_at <= ${known}::timestamptz and t.created_at <= ${known}::timestamptz
-        ) e order by at`,
-  );
-  return found.map((r) => toDate(r.at));
-}

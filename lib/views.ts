@@ -2,9 +2,9 @@ import { getDb } from "@/db";
 import { memo } from "@/lib/cache";
 import { getDocument } from "@/lib/documents";
 import { getOutletRecord } from "@/lib/outlets";
-import { clockFrom, getClaimDetail, getStoryChanges, loadStory, storyTimelineOf, storyViewOf } from "@/lib/read";
+import { clockFrom, getClaimDetail, getStoryChanges, loadStory, storyEventInstants, storyTimelineOf, storyViewOf } from "@/lib/read";
 import { search } from "@/lib/search";
-import { listStoriesWithLatestChange, storyEventInstants } from "@/lib/stories";
+import { listStoriesWithLatestChange } from "@/lib/stories";
 import type { TimeQuery } from "@/lib/validation";
 
 // The reads reader pages and feeds make, through the cache that every write invalidates.
@@ -35,7 +35,7 @@ export const readDocument = (id: number) => memo(`document|${id}`, async () => g
 
 export const readStoryList = (page: number) => memo(`stories|${page}`, async () => listStoriesWithLatestChange(await getDb(), page));
 
-export const readStoryEvents = (slug: string, knownAt?: Date) =>
-  memo(`story-events|${slug}|${knownAt?.toISOString() ?? "now"}`, async () => storyEventInstants(await getDb(), slug, knownAt ?? new Date()));
+/** The stops of a story's as-of view, from the same load as its account at that clock. */
+export const readStoryEvents = (slug: string, q: TimeQuery = {}) => memo(`story-events|${slug}|${clockKey(q)}`, async () => storyEventInstants(await readLoadedStory(slug, q)));
 
 export const readSearch = (q: string) => memo(`search|${q}`, async () => search(await getDb(), q));

@@ -140,13 +140,25 @@ export default async function StoryPage({ params, searchParams }: Props) {
   await connection();
   const { slug } = await params;
   const { data: query, problems } = await readSearchParams(searchParams, timeQuery.extend(pageQuery.shape));
-  const [view, timeline, events] = await orNotFound(Promise.all([readStory(slug, query), readTimeline(slug, query), readStoryEvents(slug, query.knownAt)]));
+  const [view, timeline, events] = await orNotFound(Promise.all([readStory(slug, query), readTimeline(slug, query), readStoryEvents(slug, query)]));
   const path = `/stories/${view.story.slug}`;
   const knownAt = query.knownAt ? instantParam(query.knownAt) : undefined;
-  const byId = new Map(timeline.events.flatMap((e) => (e.type === "claim" ? [[e.claim.id, e.claim] as const] : [[e.from.id, e.from] as const, [e.to.id, e.to] as const])));
   const firstEvent = events[0];
   // Big stories page their timeline, so a page's size does not grow with the story.
   const { page, pages, shown } = pageOf(timeline.events, query.page, TIMELINE_PAGE);
+  // The claims the shown corrections' targets relay, to name their outlets.
+  const relayed = new Set(shown.flatMap((e) => (e.type === "link" && e.to.relaysClaimId ? [e.to.relaysClaimId] : [])));
+  const byId = new Map<number, ClaimView>();
+  const note = (c: ClaimView) => relayed.has(c.id) && byId.set(c.id, c);
+  if (relayed.size) {
+    for (const e of timeline.events) {
+      if (e.type === "claim") note(e.claim);
+      else {
+        note(e.from);
+        note(e.to);
+      }
+    }
+  }
   const pageHref = (n: number) => hrefWith(path, { asOf: query.asOf ? instantParam(query.asOf) : undefined, knownAt, page: n === 1 ? undefined : n });
   const changesHref = hrefWith(`${path}/changes`, {
     from: firstEvent ? instantParam(firstEvent) : undefined,

@@ -41,7 +41,7 @@ export default async function ChangesPage({ params, searchParams }: Props) {
   const { slug } = await params;
   const { data: query, problems } = await readSearchParams(searchParams, changesQuery);
   const db = await getDb();
-  const [{ story }, events] = await orNotFound(Promise.all([readStory(slug), readStoryEvents(slug, query.knownAt)]));
+  const [{ story }, events] = await orNotFound(Promise.all([readStory(slug), readStoryEvents(slug, { knownAt: query.knownAt })]));
   const knownAt = query.knownAt ?? new Date();
   let to = query.to ?? knownAt;
   // By default: from the change before the latest one, so the page opens on the most recent change.
