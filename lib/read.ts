@@ -260,14 +260,15 @@ export const storyTimelineOf = (loaded: LoadedStory, view = storyViewOf(loaded))
  * of the as-of view. Whatever the load's asOf, it holds every claim and link known by then.
  */
 export function storyEventInstants({ story, graph }: LoadedStory): Date[] {
-  const knownAt = graph.clock.knownAt.getTime();
+  // Everything recorded by knownAt, whenever it was published.
+  const recorded: Clock = { asOf: new Date(8.64e15), knownAt: graph.clock.knownAt };
   const inStory = (id: number) => graph.claims.get(id)?.storyId === story.id;
   const times = new Set<number>();
-  for (const c of graph.claims.values()) if (c.storyId === story.id && c.createdAt.getTime() <= knownAt) times.add(c.assertedAt.getTime());
+  for (const c of graph.claims.values()) if (c.storyId === story.id && isVisible(c, recorded)) times.add(c.assertedAt.getTime());
   for (const e of graph.edges) {
-    if (!(inStory(e.fromClaimId) || inStory(e.toClaimId))) continue;
-    if (Math.max(e.createdAt.getTime(), e.fromCreatedAt.getTime(), e.toCreatedAt.getTime()) > knownAt) continue;
-    times.add(Math.max(e.effectiveAt.getTime(), e.fromAssertedAt.getTime(), e.toAssertedAt.getTime()));
+    if ((inStory(e.fromClaimId) || inStory(e.toClaimId)) && isEdgeVisible(e, recorded)) {
+      times.add(Math.max(e.effectiveAt.getTime(), e.fromAssertedAt.getTime(), e.toAssertedAt.getTime()));
+    }
   }
   return [...times].sort((a, b) => a - b).map((t) => new Date(t));
 }

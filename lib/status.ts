@@ -35,23 +35,16 @@ export type StatusInfo = {
   relayOf: { claimId: number; status: Status } | null;
 };
 
-// These run for every claim and link of a story, several times per view: comparing the dates'
-// numbers is many times faster than comparing the Date objects themselves.
-export const isVisible = (c: { assertedAt: Date; createdAt: Date }, clock: Clock) =>
-  c.assertedAt.getTime() <= clock.asOf.getTime() && c.createdAt.getTime() <= clock.knownAt.getTime();
+// Whether something published at `at` and logged at `logged` is in view at the clock. It runs for
+// every claim and link of a story, several times per view: comparing the dates' numbers is many
+// times faster than comparing the Date objects themselves.
+const inView = (at: Date, logged: Date, clock: Clock) => at.getTime() <= clock.asOf.getTime() && logged.getTime() <= clock.knownAt.getTime();
 
-export const isEdgeVisible = (e: Edge, clock: Clock) => {
-  const asOf = clock.asOf.getTime();
-  const knownAt = clock.knownAt.getTime();
-  return (
-    e.effectiveAt.getTime() <= asOf &&
-    e.createdAt.getTime() <= knownAt &&
-    e.fromAssertedAt.getTime() <= asOf &&
-    e.fromCreatedAt.getTime() <= knownAt &&
-    e.toAssertedAt.getTime() <= asOf &&
-    e.toCreatedAt.getTime() <= knownAt
-  );
-};
+export const isVisible = (c: { assertedAt: Date; createdAt: Date }, clock: Clock) => inView(c.assertedAt, c.createdAt, clock);
+
+/** A link is in force once it takes effect and both its ends are out, as far as was known then. */
+export const isEdgeVisible = (e: Edge, clock: Clock) =>
+  inView(e.effectiveAt, e.createdAt, clock) && inView(e.fromAssertedAt, e.fromCreatedAt, clock) && inView(e.toAssertedAt, e.toCreatedAt, clock);
 
 const newestFirst = (a: Edge, b: Edge) => b.effectiveAt.getTime() - a.effectiveAt.getTime() || b.id - a.id;
 

@@ -17,9 +17,13 @@ import { readStory, readStoryEvents, readTimeline } from "@/lib/views";
 
 type Props = { params: Promise<{ slug: string }>; searchParams: SearchParams };
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
+// The query the page reads; its metadata reads the same, so both take the story from one load.
+const storyQuery = timeQuery.extend(pageQuery.shape);
+
+export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
   const { slug } = await params;
-  const { story } = await orNotFound(readStory(slug));
+  const { data: query } = await readSearchParams(searchParams, storyQuery);
+  const { story } = await orNotFound(readStory(slug, query));
   const path = `/stories/${story.slug}`;
   const description = truncate(story.summary ?? `What was reported about “${story.title}”, and how it was corrected.`, 200);
   return {
@@ -139,7 +143,7 @@ const MORE_ANSWERS_SHOWN = 10;
 export default async function StoryPage({ params, searchParams }: Props) {
   await connection();
   const { slug } = await params;
-  const { data: query, problems } = await readSearchParams(searchParams, timeQuery.extend(pageQuery.shape));
+  const { data: query, problems } = await readSearchParams(searchParams, storyQuery);
   const [view, timeline, events] = await orNotFound(Promise.all([readStory(slug, query), readTimeline(slug, query), readStoryEvents(slug, query)]));
   const path = `/stories/${view.story.slug}`;
   const knownAt = query.knownAt ? instantParam(query.knownAt) : undefined;

@@ -24,8 +24,9 @@ const changesQuery = z.object({
   layout: z.enum(["inline", "side"], { error: "The layout is either “inline” or “side”." }).optional(),
 });
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { story } = await orNotFound(readStory((await params).slug));
+export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
+  const { data: query } = await readSearchParams(searchParams, changesQuery);
+  const { story } = await orNotFound(readStory((await params).slug, { knownAt: query.knownAt }));
   const path = `/stories/${story.slug}/changes`;
   return {
     title: `What changed: ${story.title}`,
@@ -41,7 +42,9 @@ export default async function ChangesPage({ params, searchParams }: Props) {
   const { slug } = await params;
   const { data: query, problems } = await readSearchParams(searchParams, changesQuery);
   const db = await getDb();
-  const [{ story }, events] = await orNotFound(Promise.all([readStory(slug), readStoryEvents(slug, { knownAt: query.knownAt })]));
+  // The story (as its metadata reads it) and its stops come from one load, at the recording date asked for.
+  const recorded = { knownAt: query.knownAt };
+  const [{ story }, events] = await orNotFound(Promise.all([readStory(slug, recorded), readStoryEvents(slug, recorded)]));
   const knownAt = query.knownAt ?? new Date();
   let to = query.to ?? knownAt;
   // By default: from the change before the latest one, so the page opens on the most recent change.
