@@ -107,6 +107,19 @@ type TxSql = postgres.TransactionSql;
 const lostServer = (err: unknown) => isDatabaseUnavailable(err) && sqlState(err) !== "53300";
 
 /**
+ * Drizzle asks postgres.js for an unnamed statement each time. postgres.js sends such a query with
+ * parameters in two steps, first asking the server for the parameters' types and only then binding
+ * them, and it holds back every later query on that connection meanwhile: each statement costs
+ * two round trips, and the statements of a transaction run one after another even when they are
+ * sent together. A named statement is prepared once per connection and found again by its text,
+ * so later runs take one round trip and pipeline. The app's statements come in a bounded set of
+ * shapes (lists go in as one array parameter), so each connection keeps a bounded cache.
+ */
+function preparing(unsafe: Pool["unsafe"]): Pool["unsafe"] {
+  return ((query: string, params?: unknown[], opts?: object) => unsafe(query, params as never, { ...opts, prepare: true })) as Pool["unsafe"];
+}
+
+/**
  * When the connection under a transaction is lost, postgres.js still sends ROLLBACK over it, and
  * that write to the dropped socket throws from a timer, where nothing can catch it, ending the
  * process (porsager/postgres#1208). The server has already rolled the transaction back, and
@@ -115,6 +128,7 @@ const lostServer = (err: unknown) => isDatabaseUnavailable(err) && sqlState(err)
  */
 function holdingLostErrors(body: (sql: TxSql) => unknown, settled: () => boolean) {
   return (sql: TxSql) => {
+    sql.unsafe = preparing(sql.unsafe.bind(sql)) as TxSql["unsafe"];
     const savepoint = sql.savepoint.bind(sql) as (...args: unknown[]) => Promise<unknown>;
     sql.savepoint = ((...args: unknown[]) => {
       const inner = args.pop() as (s: TxSql) => unknown;
@@ -159,7 +173,7 @@ function replaceablePool(connect: () => Pool): Pool {
     options,
     unsafe: ((...args: Parameters<Pool["unsafe"]>) => {
       const pool = current;
-      const query = pool.unsafe(...args);
+      const query = preparing(pool.unsafe.bind(pool))(...args);
       // postgres.js runs a query when it is awaited, so its outcome is watched through `then`.
       const then = query.then.bind(query);
       query.then = ((onFulfilled, onRejected) =>

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase, type Database } from "@/db";
+import { migrateDatabase, openDatabase, rows, type Database } from "@/db";
+import { stories } from "@/db/schema";
 import { systemActor } from "@/lib/audit";
 import { createDocument, getDocument } from "@/lib/documents";
 import { testDatabase, testEngine } from "@/lib/testing/db";
@@ -40,5 +42,25 @@ describe(`dates read back as written, on ${testEngine()}`, () => {
     const { document } = await createDocument(database.db, systemActor("test"), documentInput.parse({ outlet: { name: "Het Archief" }, title: `From ${publishedAt}`, publishedAt }));
     expect(document.publishedAt.toISOString()).toBe(expected);
     expect((await getDocument(database.db, document.id)).publishedAt.toISOString()).toBe(expected);
+  });
+});
+
+if (testEngine() === "postgres") describe("statements on PostgreSQL", () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await testDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  // Prepared statements are what let a transaction's statements share one round trip.
+  it("are prepared once per connection and reused with new parameters", async () => {
+    const found = await database.db.transaction(async (tx) => {
+      for (const slug of ["first", "second", "third"]) await tx.select({ id: stories.id }).from(stories).where(eq(stories.slug, slug));
+      return rows<{ statement: string }>(tx, sql`select statement from pg_prepared_statements where statement like ${'%from "stories"%'}`);
+    });
+    expect(found).toHaveLength(1);
+    expect(found[0]?.statement).toMatch(/where "stories"."slug" = \$1/);
   });
 });
