@@ -1,4 +1,9 @@
 import type { NextConfig } from "next";
+import { DATA_POLICY, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "./lib/security-headers";
+
+// What the proxy does not see (its matcher in proxy.ts): the JSON API, feeds and built assets.
+const NOT_PAGES = ["/api/:path*", "/_next/static/:path*", "/_next/image", "/feed.:format(xml|atom|json)", "/:section(stories|outlets)/:slug/feed.:format(xml|atom|json)"];
+const fixedHeaders = [["Content-Security-Policy", DATA_POLICY], ...SECURITY_HEADERS].map(([key, value]) => ({ key, value }));
 
 const config: NextConfig = {
   // PGlite ships a WASM build of PostgreSQL; bundling it would copy that into .next/static.
@@ -10,6 +15,15 @@ const config: NextConfig = {
   // A separate build folder lets a test build run beside a developer's own.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   typedRoutes: false,
+  headers: () => [
+    ...NOT_PAGES.map((source) => ({ source, headers: fixedHeaders })),
+    // Behind a proxy that ends TLS; the first of several forwarded protocols is the client's.
+    ...NOT_PAGES.map((source) => ({
+      source,
+      has: [{ type: "header" as const, key: "x-forwarded-proto", value: "\\s*https\\s*(?:,.*)?" }],
+      headers: [{ key: "Strict-Transport-Security", value: STRICT_TRANSPORT_SECURITY }],
+    })),
+  ],
 };
 
 export default config;

@@ -1,40 +1,32 @@
 import { NextResponse, userAgent, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
 import { cachedPage, isCacheable, isRenderRequest, nonceStandIn, randomToken } from "@/lib/page-cache";
+import { pagePolicy, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/security-headers";
 
 /**
- * Security headers on every response: pages, JSON, feeds, static files and errors alike.
- * Scripts run only with this response's nonce, which Next reads from the request's CSP header and
- * puts on its own scripts and inline styles; 'strict-dynamic' lets those load their chunks.
- * Reader pages come from the page cache with the nonce swapped in (lib/page-cache.ts).
+ * Pages and their server actions: the security headers, with a policy under which scripts run only
+ * with this response's nonce, which Next reads from the request's CSP header and puts on its own
+ * scripts and inline styles; 'strict-dynamic' lets those load their chunks. Reader pages come from
+ * the page cache with the nonce swapped in (lib/page-cache.ts). What is not a page gets fixed
+ * headers from next.config.ts instead (lib/security-headers.ts).
  */
 export async function proxy(request: NextRequest) {
   // A rendering for the page cache carries the stand-in, which each cached response replaces.
   const nonce = isRenderRequest(request.headers) ? nonceStandIn() : randomToken();
   const https = request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
-  const policy = contentSecurityPolicy(nonce, https);
+  const policy = pagePolicy(nonce, https);
 
   const origin = pageCacheOrigin();
   const cached = origin && isCacheable(request.method, request.nextUrl, request.headers) && !userAgent(request).isBot
     ? await cachedPage(request.nextUrl, pageKey(request, https), origin, request.headers, nonce)
     : null;
-  // The JSON API renders no page, so its requests go on as they came.
   const response = cached
     ? new NextResponse(cached.body, { status: cached.status, headers: cached.headers })
-    : request.nextUrl.pathname.startsWith("/api/")
-      ? NextResponse.next()
-      : NextResponse.next({ request: { headers: renderHeaders(request, policy, nonce) } });
+    : NextResponse.next({ request: { headers: renderHeaders(request, policy, nonce) } });
 
   response.headers.set("Content-Security-Policy", policy);
-  response.headers.set("X-Content-Type-Options", "nosniff");
-  response.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
-  response.headers.set("X-Frame-Options", "DENY");
-  // Only browsers that predate CSP read this; block mode avoids the leaks of its filtering mode.
-  response.headers.set("X-XSS-Protection", "1; mode=block");
-  response.headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()");
-  response.headers.set("Cross-Origin-Opener-Policy", "same-origin");
-  // Browsers ignore HSTS over plain HTTP, and promising HTTPS on a local HTTP server would lock it out.
-  if (https) response.headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  for (const [name, value] of SECURITY_HEADERS) response.headers.set(name, value);
+  if (https) response.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
   return response;
 }
 
@@ -58,21 +50,7 @@ function pageKey(request: NextRequest, https: boolean): string {
   return `${https ? "https" : "http"}://${host}${request.nextUrl.pathname}${request.nextUrl.search}`;
 }
 
-function contentSecurityPolicy(nonce: string, https: boolean): string {
-  // Development needs eval for React's error overlays and injects styles without the nonce when
-  // modules reload; a production build needs neither.
-  const dev = process.env.NODE_ENV === "development";
-  return [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
-    dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    ...(https ? ["upgrade-insecure-requests"] : []),
-  ].join("; ");
-}
+// Not pages: the JSON API, feeds and built assets. Next reads this literal at build time.
+export const config = {
+  matcher: ["/((?!api/|_next/static/|_next/image|feed\\.(?:xml|atom|json)$|(?:stories|outlets)/[^/]+/feed\\.(?:xml|atom|json)$).*)"],
+};

@@ -111,7 +111,7 @@ export function renderMarkdown(r: Report): string {
   }
   lines.push(
     "",
-    `Static page: \`${r.staticPage.path}\` (a route handler marked force-static), ${r.staticPage.prerendered ? "prerendered by the build (listed in its prerender manifest), so the server replays the stored answer" : "⚠ not in the build's prerender manifest"}; every request still passes the proxy that adds the security headers, like every other endpoint. It is measured first and again last; ratios divide by ${r.staticPage.baseline === null ? "nothing (it did not answer)" : `the mean of the two runs (${r.staticPage.baseline.toFixed(1)} req/s)`}, and the two runs' own ratios show how far the machine drifted meanwhile.`,
+    `Static page: \`${r.staticPage.path}\` (a route handler marked force-static), ${r.staticPage.prerendered ? "prerendered by the build (listed in its prerender manifest), so the server replays the stored answer" : "⚠ not in the build's prerender manifest"}; like the rest of the JSON API and the feeds it skips the proxy, which only pages pass through, and gets its security headers from the server's configuration. It is measured first and again last; ratios divide by ${r.staticPage.baseline === null ? "nothing (it did not answer)" : `the mean of the two runs (${r.staticPage.baseline.toFixed(1)} req/s)`}, and the two runs' own ratios show how far the machine drifted meanwhile.`,
     "A figure marked ⚠ is not what it says: the endpoint did not answer every request with 200 (304 for the conditional one), or requests failed. \"Server RSS peak\" is the server's total resident memory sampled during that endpoint's run and the wait after it.",
     "",
   );

@@ -12,9 +12,21 @@ function directives(policy: string): Map<string, string[]> {
   );
 }
 
-function expectSecurityHeaders(res: APIResponse) {
+function expectCommonHeaders(res: APIResponse) {
   const headers = res.headers();
-  const csp = directives(headers["content-security-policy"] ?? "");
+  expect(headers["x-content-type-options"]).toBe("nosniff");
+  expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  expect(headers["x-frame-options"]).toBe("DENY");
+  expect(headers["permissions-policy"]).toContain("camera=()");
+  // Served over plain HTTP here: HSTS would be ignored, and is not sent.
+  expect(headers["strict-transport-security"]).toBeUndefined();
+  expect(headers["x-powered-by"]).toBeUndefined();
+  return directives(headers["content-security-policy"] ?? "");
+}
+
+/** A page runs its own scripts and styles, and only those that carry this response's nonce. */
+function expectPageHeaders(res: APIResponse) {
+  const csp = expectCommonHeaders(res);
   const scripts = csp.get("script-src") ?? [];
   expect(scripts).toContainEqual(expect.stringMatching(/^'nonce-[A-Za-z0-9+/]+={0,2}'$/));
   expect(scripts).not.toContain("'unsafe-inline'");
@@ -25,14 +37,14 @@ function expectSecurityHeaders(res: APIResponse) {
   expect(csp.get("frame-ancestors")).toEqual(["'none'"]);
   expect(csp.get("form-action")).toEqual(["'self'"]);
   expect(csp.get("style-src")).not.toContain("'unsafe-inline'");
-  expect(headers["x-content-type-options"]).toBe("nosniff");
-  expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
-  expect(headers["x-frame-options"]).toBe("DENY");
-  expect(headers["permissions-policy"]).toContain("camera=()");
-  // Served over plain HTTP here: HSTS would be ignored, and is not sent.
-  expect(headers["strict-transport-security"]).toBeUndefined();
-  expect(headers["x-powered-by"]).toBeUndefined();
-  return headers;
+}
+
+/** JSON and feeds: opened in a browser, nothing in them may load or run, and nothing may frame them. */
+function expectDataHeaders(res: APIResponse) {
+  const csp = expectCommonHeaders(res);
+  expect(csp.get("default-src")).toEqual(["'none'"]);
+  expect(csp.get("frame-ancestors")).toEqual(["'none'"]);
+  expect(csp.has("script-src")).toBe(false);
 }
 
 /**
@@ -73,34 +85,37 @@ async function expectHydrated(page: Page) {
 
 test.describe("security headers", () => {
   test("pages, API routes, feeds and 404s all carry them", async ({ request }) => {
-    const paths = [
-      "/",
-      SEED_STORY,
-      "/search?q=Ballerina",
-      "/outlets/the-wrap",
-      "/claims/1",
-      "/documents/1",
-      "/signin",
+    const pages = ["/", SEED_STORY, "/search?q=Ballerina", "/outlets/the-wrap", "/claims/1", "/documents/1", "/signin", "/no-such-page", "/stories/no-such-story"];
+    const data = [
       "/feed.xml",
       `${SEED_STORY}/feed.atom`,
+      "/outlets/the-wrap/feed.json",
       "/api/health",
       "/api/openapi.json",
       "/api/stories/who-reshot-ballerina",
-      "/no-such-page",
-      "/stories/no-such-story",
       "/api/stories/no-such-story",
+      "/api/no-such-route",
     ];
-    for (const path of paths) {
+    for (const path of [...pages, ...data]) {
       const res = await request.get(path);
       expect(res.status(), path).toBe(path.includes("no-such") ? 404 : 200);
-      expectSecurityHeaders(res);
+      if (pages.includes(path)) expectPageHeaders(res);
+      else expectDataHeaders(res);
+    }
+  });
+
+  test("an unknown API path answers in the API's JSON error shape", async ({ request }) => {
+    for (const res of [await request.get("/api/no-such-route"), await request.post("/api/stories/who-reshot-ballerina/no-such-thing", { data: {} })]) {
+      expect(res.status()).toBe(404);
+      expect(res.headers()["content-type"]).toContain("application/json");
+      expect((await res.json()).error.code).toBe("not_found");
     }
   });
 
   test("a write refused by the API carries them too", async ({ request }) => {
     const res = await request.post("/api/stories", { data: { title: "No token" } });
     expect(res.status()).toBe(401);
-    expectSecurityHeaders(res);
+    expectDataHeaders(res);
   });
 
   test("each response gets a fresh nonce, and the page's scripts carry exactly that one", async ({ request }) => {
@@ -131,6 +146,10 @@ test.describe("security headers", () => {
     const res = await request.get("/", { headers: { "x-forwarded-proto": "https" } });
     expect(res.headers()["strict-transport-security"]).toMatch(/max-age=\d{7,}/);
     expect(directives(res.headers()["content-security-policy"]!).has("upgrade-insecure-requests")).toBe(true);
+    for (const path of ["/api/health", "/feed.xml"]) {
+      const data = await request.get(path, { headers: { "x-forwarded-proto": "https, http" } });
+      expect(data.headers()["strict-transport-security"], path).toMatch(/max-age=\d{7,}/);
+    }
   });
 });
 
