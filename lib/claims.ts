@@ -29,8 +29,8 @@ export async function createClaim(db: Executor, actor: Actor, storySlug: string,
     // The reads that check the input do not depend on each other: sent together, they take one
     // round trip. Their answers are then checked in the order a caller would fix them.
     const [[story], [document], version, [question], [origin]] = await Promise.all([
-      tx.select().from(stories).where(eq(stories.slug, storySlug)),
-      tx.select().from(documents).where(eq(documents.id, input.documentId)),
+      tx.select({ id: stories.id }).from(stories).where(eq(stories.slug, storySlug)),
+      tx.select({ id: documents.id, publishedAt: documents.publishedAt }).from(documents).where(eq(documents.id, input.documentId)),
       input.versionId === undefined ? latestVersion(tx, input.documentId) : findVersion(tx, input.documentId, input.versionId),
       input.questionId === undefined ? [] : tx.select({ storyId: questions.storyId }).from(questions).where(eq(questions.id, input.questionId)),
       input.relaysClaimId == null ? [] : tx.select({ id: claims.id }).from(claims).where(eq(claims.id, input.relaysClaimId)),
