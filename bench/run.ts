@@ -337,7 +337,8 @@ async function main() {
       },
       node: process.version,
       next: nextVersion(),
-      git: { commit: git(["rev-parse", "HEAD"]), dirty: ((s) => (s === null ? null : s.length > 0))(git(["status", "--porcelain"])) },
+      // Results of an earlier run are not a change to what is measured.
+      git: { commit: git(["rev-parse", "HEAD"]), dirty: ((s) => (s === null ? null : s.length > 0))(git(["status", "--porcelain", "--", ".", ":!bench/results"])) },
       config: { ...config, settleSeconds, database: database.location, databaseCreated: database.created, port, build: skipBuild ? "reused" : "built", dataset: shape },
       phasesSeconds: phases,
       dataset: { rows: data.counts, probes },
