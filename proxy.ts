@@ -52,5 +52,5 @@ function pageKey(request: NextRequest, https: boolean): string {
 
 // Not pages: the JSON API, feeds and built assets. Next reads this literal at build time.
 export const config = {
-  matcher: ["/((?!api/|_next/static/|_next/image|feed\\.(?:xml|atom|json)$|(?:stories|outlets)/[^/]+/feed\\.(?:xml|atom|json)$).*)"],
+  matcher: ["/((?!api/|_next/static/|feed\\.(?:xml|atom|json)$|(?:stories|outlets)/[^/]+/feed\\.(?:xml|atom|json)$).*)"],
 };

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateDatabase, openDatabase, rows, type Database } from "@/db";
-import { stories } from "@/db/schema";
+import { migrateDatabase, openDatabase, rows, type Database, type Tx } from "@/db";
+import { documents, stories } from "@/db/schema";
 import { systemActor } from "@/lib/audit";
 import { createDocument, getDocument } from "@/lib/documents";
 import { testDatabase, testEngine } from "@/lib/testing/db";
@@ -55,12 +55,19 @@ if (testEngine() === "postgres") describe("statements on PostgreSQL", () => {
   });
 
   // Prepared statements are what let a transaction's statements share one round trip.
-  it("are prepared once per connection and reused with new parameters", async () => {
-    const found = await database.db.transaction(async (tx) => {
+  it("are prepared once per connection and reused with new parameters, in savepoints too", async () => {
+    const prepared = (tx: Tx, table: string) => rows<{ statement: string }>(tx, sql`select statement from pg_prepared_statements where statement like ${`%from "${table}"%`}`);
+    const [inTransaction, inSavepoint] = await database.db.transaction(async (tx) => {
       for (const slug of ["first", "second", "third"]) await tx.select({ id: stories.id }).from(stories).where(eq(stories.slug, slug));
-      return rows<{ statement: string }>(tx, sql`select statement from pg_prepared_statements where statement like ${'%from "stories"%'}`);
+      const nested = await tx.transaction(async (savepoint) => {
+        for (const id of [1, 2]) await savepoint.select({ id: documents.id }).from(documents).where(eq(documents.id, id));
+        return prepared(savepoint, "documents");
+      });
+      return [await prepared(tx, "stories"), nested];
     });
-    expect(found).toHaveLength(1);
-    expect(found[0]?.statement).toMatch(/where "stories"."slug" = \$1/);
+    expect(inTransaction).toHaveLength(1);
+    expect(inTransaction[0]?.statement).toMatch(/where "stories"."slug" = \$1/);
+    expect(inSavepoint).toHaveLength(1);
+    expect(inSavepoint[0]?.statement).toMatch(/where "documents"."id" = \$1/);
   });
 });

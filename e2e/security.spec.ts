@@ -85,7 +85,7 @@ async function expectHydrated(page: Page) {
 
 test.describe("security headers", () => {
   test("pages, API routes, feeds and 404s all carry them", async ({ request }) => {
-    const pages = ["/", SEED_STORY, "/search?q=Ballerina", "/outlets/the-wrap", "/claims/1", "/documents/1", "/signin", "/no-such-page", "/stories/no-such-story"];
+    const pages = ["/", SEED_STORY, "/search?q=Ballerina", "/outlets/the-wrap", "/claims/1", "/documents/1", "/signin", "/no-such-page", "/stories/no-such-story", "/_next/no-such-thing", "/_next/image/no-such-image"];
     const data = [
       "/feed.xml",
       `${SEED_STORY}/feed.atom`,
@@ -95,6 +95,7 @@ test.describe("security headers", () => {
       "/api/stories/who-reshot-ballerina",
       "/api/stories/no-such-story",
       "/api/no-such-route",
+      "/_next/static/no-such-chunk.js",
     ];
     for (const path of [...pages, ...data]) {
       const res = await request.get(path);
@@ -105,7 +106,12 @@ test.describe("security headers", () => {
   });
 
   test("an unknown API path answers in the API's JSON error shape", async ({ request }) => {
-    for (const res of [await request.get("/api/no-such-route"), await request.post("/api/stories/who-reshot-ballerina/no-such-thing", { data: {} })]) {
+    const answers = [
+      await request.get("/api/no-such-route"),
+      await request.post("/api/stories/who-reshot-ballerina/no-such-thing", { data: {} }),
+      await request.fetch("/api/no-such-route", { method: "OPTIONS" }),
+    ];
+    for (const res of answers) {
       expect(res.status()).toBe(404);
       expect(res.headers()["content-type"]).toContain("application/json");
       expect((await res.json()).error.code).toBe("not_found");
