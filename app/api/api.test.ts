@@ -1,5 +1,7 @@
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useDatabase } from "@/db";
+import { rows, useDatabase } from "@/db";
+import { auditEvents } from "@/db/schema";
 import { verifyAuditChain } from "@/lib/audit";
 import { call } from "@/lib/testing/http";
 import { makeEditor, testDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
@@ -251,6 +253,35 @@ describe(`JSON API on ${testEngine()}`, () => {
     const spec = await call(openapi.GET);
     expect(spec.body.openapi).toBe("3.1.0");
     expect(spec.body.components.schemas.ClaimInput.required).toEqual(expect.arrayContaining(["documentId", "text"]));
+  });
+
+  it("answers a new claim with the rows as stored, and its audit event records the same", async () => {
+    const s = await story("api-claim-record");
+    const d = (await doc({ outlet: { name: "Record Herald" }, publishedAt: "2024-05-02" })).body;
+    const startedAt = Date.now();
+    const first = await claim(s.slug, { documentId: d.id, text: "  The first report.  ", speaker: "an insider" });
+    const second = await claim(s.slug, { documentId: d.id, text: "The second report.", relaysClaimId: first.body.id });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(second.body.id).toBeGreaterThan(first.body.id);
+
+    const [stored] = await rows<Record<string, unknown>>(
+      database.db,
+      sql`select c.id, c.story_id, c.revision, c.created_at as claim_created, r.text, r.relays_claim_id, r.created_at as revision_created
+          from claims c join claim_revisions r on r.claim_id = c.id where c.id = ${second.body.id}`,
+    );
+    const createdAt = new Date(String(second.body.createdAt));
+    expect(createdAt.getTime()).toBeGreaterThanOrEqual(startedAt - 1000);
+    expect(createdAt.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    expect(new Date(String(stored!.claim_created)).toISOString()).toBe(createdAt.toISOString());
+    expect(new Date(String(stored!.revision_created)).toISOString()).toBe(second.body.current.createdAt);
+    expect(stored).toMatchObject({ text: "The second report.", relays_claim_id: first.body.id, revision: 1 });
+
+    const read = await call(claimRoute.GET, { url: "/", params: { id: first.body.id } });
+    expect(read.body.claim).toMatchObject({ id: first.body.id, text: "The first report.", speaker: "an insider", createdAt: first.body.createdAt });
+
+    const [event] = await database.db.select().from(auditEvents).where(and(eq(auditEvents.entity, "claim"), eq(auditEvents.entityId, String(second.body.id))));
+    expect(event).toMatchObject({ action: "create", after: second.body });
+    expect((await verifyAuditChain(database.db)).ok).toBe(true);
   });
 
   it("keeps an audit chain that verifies, and names the event where it was tampered with", async () => {
