@@ -8,6 +8,7 @@ import { isEdgeVisible, isVisible, type Clock } from "@/lib/status";
 import { slugify } from "@/lib/slug";
 import { hostOf } from "@/lib/urls";
 import type { OutletInput } from "@/lib/validation";
+import { timeOf } from "@/lib/time";
 
 /** Finds an outlet by name (case-insensitively) or creates it; runs inside the caller's transaction. */
 export async function findOrCreateOutlet(tx: Executor, actor: Actor, input: OutletInput): Promise<{ outlet: Outlet; created: boolean }> {
@@ -58,7 +59,7 @@ export async function getOutletRecord(db: Executor, slug: string, clock: Clock =
     .innerJoin(documents, eq(documents.id, claims.documentId))
     .where(eq(documents.outletId, outlet.id));
   const graph = await loadGraph(db, { claimIds: ids.map((r) => r.id) }, clock);
-  const mine = [...graph.claims.values()].filter((c) => c.outlet.id === outlet.id && isVisible(c, clock)).sort((a, b) => b.assertedAt.getTime() - a.assertedAt.getTime() || b.id - a.id);
+  const mine = [...graph.claims.values()].filter((c) => c.outlet.id === outlet.id && isVisible(c, clock)).sort((a, b) => timeOf(b.assertedAt) - timeOf(a.assertedAt) || b.id - a.id);
   const count = (status: string) => mine.filter((c) => c.status === status).length;
   const mineIds = new Set(mine.map((c) => c.id));
   const correctionsIssued = graph.edges.filter(

@@ -4,6 +4,7 @@ import { claimRevisions, questions as questionsTable, type ClaimRevision, type L
 import { notFound } from "@/lib/errors";
 import { deriveStatuses, edgeBetween, isContested, isEdgeVisible, isVisible, rankAnswers, type Clock, type Edge, type Status, type StatusInfo } from "@/lib/status";
 import { getStoryBySlug } from "@/lib/stories";
+import { timeOf } from "@/lib/time";
 
 export type ClaimView = {
   id: number;
@@ -214,7 +215,7 @@ export type StoryView = {
   links: LinkView[];
 };
 
-const byDate = (a: ClaimView, b: ClaimView) => a.assertedAt.getTime() - b.assertedAt.getTime() || a.id - b.id;
+const byDate = (a: ClaimView, b: ClaimView) => timeOf(a.assertedAt) - timeOf(b.assertedAt) || a.id - b.id;
 const stripEdge = ({ fromAssertedAt: _a, fromCreatedAt: _b, toAssertedAt: _c, toCreatedAt: _d, ...rest }: Edge): LinkView => rest;
 
 export function storyViewFrom(story: Story, questionRows: Question[], graph: Graph): StoryView {
@@ -264,10 +265,10 @@ export function storyEventInstants({ story, graph }: LoadedStory): Date[] {
   const recorded: Clock = { asOf: new Date(8.64e15), knownAt: graph.clock.knownAt };
   const inStory = (id: number) => graph.claims.get(id)?.storyId === story.id;
   const times = new Set<number>();
-  for (const c of graph.claims.values()) if (c.storyId === story.id && isVisible(c, recorded)) times.add(c.assertedAt.getTime());
+  for (const c of graph.claims.values()) if (c.storyId === story.id && isVisible(c, recorded)) times.add(timeOf(c.assertedAt));
   for (const e of graph.edges) {
     if ((inStory(e.fromClaimId) || inStory(e.toClaimId)) && isEdgeVisible(e, recorded)) {
-      times.add(Math.max(e.effectiveAt.getTime(), e.fromAssertedAt.getTime(), e.toAssertedAt.getTime()));
+      times.add(Math.max(timeOf(e.effectiveAt), timeOf(e.fromAssertedAt), timeOf(e.toAssertedAt)));
     }
   }
   return [...times].sort((a, b) => a - b).map((t) => new Date(t));
@@ -328,7 +329,7 @@ export function timelineOf(view: StoryView, graph: Pick<Graph, "claims">): Timel
     const to = graph.claims.get(link.toClaimId);
     if (from && to) events.push({ type: "link", at: link.effectiveAt, loggedAt: link.createdAt, link, from, to });
   }
-  return events.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.type === b.type ? 0 : a.type === "claim" ? -1 : 1));
+  return events.sort((a, b) => timeOf(a.at) - timeOf(b.at) || (a.type === b.type ? 0 : a.type === "claim" ? -1 : 1));
 }
 
 export type StoryChanges = {

@@ -1,4 +1,5 @@
 import type { LinkKind } from "@/db/schema";
+import { timeOf } from "@/lib/time";
 
 export type Status = "standing" | "confirmed" | "disputed" | "corrected" | "retracted";
 
@@ -20,12 +21,28 @@ export type Edge = {
   note: string | null;
 };
 
-/** A link with the dates of its two ends, which decide from when it is in force. */
+/**
+ * A link with the dates of its two ends, which decide from when it is in force. Spelled out field
+ * by field: a spread of the link made objects whose fields V8 read several times slower, and a
+ * large story reads them for each of its thousands of links several times per load.
+ */
 export const edgeBetween = (
   link: Omit<Edge, "fromAssertedAt" | "fromCreatedAt" | "toAssertedAt" | "toCreatedAt">,
   from: { assertedAt: Date; createdAt: Date },
   to: { assertedAt: Date; createdAt: Date },
-): Edge => ({ ...link, fromAssertedAt: from.assertedAt, fromCreatedAt: from.createdAt, toAssertedAt: to.assertedAt, toCreatedAt: to.createdAt });
+): Edge => ({
+  id: link.id,
+  kind: link.kind,
+  fromClaimId: link.fromClaimId,
+  toClaimId: link.toClaimId,
+  effectiveAt: link.effectiveAt,
+  createdAt: link.createdAt,
+  fromAssertedAt: from.assertedAt,
+  fromCreatedAt: from.createdAt,
+  toAssertedAt: to.assertedAt,
+  toCreatedAt: to.createdAt,
+  note: link.note,
+});
 
 export type StatusInfo = {
   status: Status;
@@ -38,7 +55,7 @@ export type StatusInfo = {
 // Whether something published at `at` and logged at `logged` is in view at the clock. It runs for
 // every claim and link of a story, several times per view: comparing the dates' numbers is many
 // times faster than comparing the Date objects themselves.
-const inView = (at: Date, logged: Date, clock: Clock) => at.getTime() <= clock.asOf.getTime() && logged.getTime() <= clock.knownAt.getTime();
+const inView = (at: Date, logged: Date, clock: Clock) => timeOf(at) <= timeOf(clock.asOf) && timeOf(logged) <= timeOf(clock.knownAt);
 
 export const isVisible = (c: { assertedAt: Date; createdAt: Date }, clock: Clock) => inView(c.assertedAt, c.createdAt, clock);
 
@@ -46,7 +63,7 @@ export const isVisible = (c: { assertedAt: Date; createdAt: Date }, clock: Clock
 export const isEdgeVisible = (e: Edge, clock: Clock) =>
   inView(e.effectiveAt, e.createdAt, clock) && inView(e.fromAssertedAt, e.fromCreatedAt, clock) && inView(e.toAssertedAt, e.toCreatedAt, clock);
 
-const newestFirst = (a: Edge, b: Edge) => b.effectiveAt.getTime() - a.effectiveAt.getTime() || b.id - a.id;
+const newestFirst = (a: Edge, b: Edge) => timeOf(b.effectiveAt) - timeOf(a.effectiveAt) || b.id - a.id;
 
 // Most claims have no link into them: they share one answer rather than each allocating its own.
 const STANDING: StatusInfo = Object.freeze({ status: "standing", causes: Object.freeze([]) as unknown as Edge[], relayOf: null });
@@ -119,7 +136,7 @@ export type Answerable = { id: number; assertedAt: Date; status: Status };
 export function rankAnswers<T extends Answerable>(candidates: T[]): T[] {
   return candidates
     .filter((c) => c.status !== "corrected" && c.status !== "retracted")
-    .sort((a, b) => rank[a.status] - rank[b.status] || b.assertedAt.getTime() - a.assertedAt.getTime() || b.id - a.id);
+    .sort((a, b) => rank[a.status] - rank[b.status] || timeOf(b.assertedAt) - timeOf(a.assertedAt) || b.id - a.id);
 }
 
 /** A question is contested when two claims that still stand contradict each other. */

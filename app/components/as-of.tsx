@@ -1,15 +1,16 @@
 import Link from "next/link";
 import { formatInstant, instantParam } from "@/lib/format";
 import { hrefWith } from "./query";
+import { timeOf } from "@/lib/time";
 
 export type Stops = { position: number; total: number; previous: Date | null; next: Date | null };
 
 /** Where `asOf` falls among a story's event instants (oldest first): the stops either side of it. */
 export function stopsAround(events: Date[], asOf: Date | undefined): Stops {
-  const at = asOf?.getTime() ?? Infinity;
+  const at = asOf ? timeOf(asOf) : Infinity;
   let position = -1;
   events.forEach((e, i) => {
-    if (e.getTime() <= at) position = i;
+    if (timeOf(e) <= at) position = i;
   });
   return {
     position,

@@ -4,6 +4,7 @@ import { notFound } from "@/lib/errors";
 import { clockFrom, loadGraph, type ClaimView } from "@/lib/read";
 import { deriveStatuses, type Edge, type Status, type StatusInfo } from "@/lib/status";
 import { linkKindsOf, type FeedFilter } from "./query";
+import { timeOf } from "@/lib/time";
 
 export type FeedScope = { type: "site" } | { type: "story"; slug: string } | { type: "outlet"; slug: string };
 
@@ -75,7 +76,7 @@ export async function feedState(db: Executor, scope: FeedScope): Promise<FeedSta
         ? { type: "story", id: int(row.id), slug: String(row.slug), title: String(row.name), summary: (row.extra as string | null) ?? null, createdAt: toDate(row.created_at) }
         : { type: "outlet", id: int(row.id), slug: String(row.slug), name: String(row.name), homepage: (row.extra as string | null) ?? null, createdAt: toDate(row.created_at) };
   const newest = [row.claims_at, row.revisions_at, row.links_at].filter((v) => v != null).map((v) => Number(v) * 1000);
-  const lastModified = new Date(newest.length ? Math.max(...newest) : info.type === "site" ? 0 : info.createdAt.getTime());
+  const lastModified = new Date(newest.length ? Math.max(...newest) : info.type === "site" ? 0 : timeOf(info.createdAt));
   const fingerprint = [info.type === "site" ? "site" : `${info.type}:${info.id}`, row.claims, row.claims_at, row.revisions, row.revisions_at, row.links, row.links_at].join("|");
   return { scope: info, lastModified, fingerprint };
 }
@@ -190,15 +191,15 @@ export async function loadFeedEvents(db: Executor, scope: ScopeInfo, filter: Fee
     if (r.type === "claim") {
       const claim = feedClaim(int(r.id));
       if (!claim) continue;
-      const linksIn = graph.edges.filter((e) => e.toClaimId === claim.id).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id);
-      events.push({ type: "claim", at, claim, statusWhenLogged: statusAt(claim.id, claim.createdAt.getTime()), linksIn });
+      const linksIn = graph.edges.filter((e) => e.toClaimId === claim.id).sort((a, b) => timeOf(b.createdAt) - timeOf(a.createdAt) || b.id - a.id);
+      events.push({ type: "claim", at, claim, statusWhenLogged: statusAt(claim.id, timeOf(claim.createdAt)), linksIn });
     } else {
       const link = edges.get(int(r.id));
       const from = feedClaim(int(r.from_claim_id));
       const to = feedClaim(int(r.to_claim_id));
       if (!link || !from || !to) continue;
       const toRelays = to.relaysClaimId == null ? null : (graph.claims.get(to.relaysClaimId) ?? null);
-      const loggedAt = link.createdAt.getTime();
+      const loggedAt = timeOf(link.createdAt);
       events.push({ type: "link", at, link, from, to, toRelays, before: statusAt(to.id, loggedAt - 1), after: statusAt(to.id, loggedAt) });
     }
   }

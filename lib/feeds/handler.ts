@@ -8,6 +8,7 @@ import { feedState, loadFeedEvents, type FeedScope, type FeedState } from "./eve
 import { feedItem } from "./items";
 import { feedFilter, feedQuery, type FeedFilter } from "./query";
 import { FEED_CONTENT_TYPES, renderFeed, xmlText, type FeedDocument, type FeedFormat } from "./render";
+import { timeOf } from "@/lib/time";
 
 // Bumped when the markup changes, so readers holding an old copy fetch the new one.
 const RENDERING = "1";
@@ -54,7 +55,7 @@ export function isNotModified(req: Request, etag: string, lastModified: Date): b
   if (ifModifiedSince === null) return false;
   const since = Date.parse(ifModifiedSince);
   // HTTP dates have whole seconds: a change later within the same second still counts as one.
-  return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
+  return !Number.isNaN(since) && Math.floor(timeOf(lastModified) / 1000) * 1000 <= since;
 }
 
 function describe(state: FeedState, filter: FeedFilter, base: string) {

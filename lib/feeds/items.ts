@@ -5,6 +5,7 @@ import { formatDate, statusLabel } from "@/lib/format";
 import type { ClaimView } from "@/lib/read";
 import type { ClaimEvent, FeedClaim, FeedEvent, LinkEvent } from "./events";
 import { questionPhrase } from "./phrase";
+import { timeOf } from "@/lib/time";
 
 export type FeedCategory = { scheme: "kind" | "question"; term: string };
 
@@ -104,7 +105,7 @@ const categoriesOf = (kind: string, claim: FeedClaim): FeedCategory[] => [
 
 const authorsOf = (claim: FeedClaim) => (claim.authors.length ? claim.authors : [claim.outlet.name]);
 
-const latest = (...dates: Date[]) => new Date(Math.max(...dates.map((d) => d.getTime())));
+const latest = (...dates: Date[]) => new Date(Math.max(...dates.map(timeOf)));
 
 export function claimItem(event: ClaimEvent, base: string): FeedItem {
   const { claim } = event;
