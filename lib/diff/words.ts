@@ -1,4 +1,4 @@
-import DiffMatchPatch from "diff-match-patch";
+import { commonRuns } from "./myers";
 
 export type DiffOp = { op: "equal" | "insert" | "delete"; text: string };
 
@@ -71,36 +71,18 @@ export function tokenize(text: string): string[] {
   return scan(text).tokens;
 }
 
-// Codes are single UTF-16 units outside the surrogate block: diff-match-patch slices and
-// compares code units, and a surrogate code could pair with its neighbour and be split
-// or joined in ways the decoder would not expect.
-const SURROGATES = 0xe000 - 0xd800;
-const ALPHABET = 0x10000 - SURROGATES;
-const codeUnit = (index: number) => (index < 0xd800 ? index : index + SURROGATES);
-
-// Tokens found on one side only can never be part of an equality, so all of one side's
-// unique tokens can share a single code without changing the result. Only tokens present
-// on both sides need codes of their own, which keeps the alphabet from running out on
-// anything short of pathological input.
-const ONLY_BEFORE = 0;
-const ONLY_AFTER = 1;
-const FIRST_SHARED = 2;
-
-function toCodeString(units: Uint16Array): string {
-  // Spread arguments are capped by the engine's stack, so long texts go in slices.
-  let out = "";
-  for (let i = 0; i < units.length; i += 8192) out += String.fromCharCode(...units.subarray(i, i + 8192));
-  return out;
-}
+const ONLY_BEFORE = -1;
+const ONLY_AFTER = -2;
 
 /**
- * One UTF-16 unit per word of each side, equal units exactly where the words are equal;
- * null when the sides share no word at all.
+ * Each side's words as numbers, equal exactly where the words are equal; null when the sides
+ * share no word at all. A word found on one side only can never be kept, so all of them share one
+ * number per side, which the other side never uses.
  */
-function encode(a: Scan, b: Scan): [string, string] | null {
+function encode(a: Scan, b: Scan): [Int32Array, Int32Array] | null {
   const ids = new Map<string, number>();
   const idsOf = (scan: Scan) =>
-    scan.words.map((at) => {
+    Int32Array.from(scan.words, (at) => {
       const token = scan.tokens[at]!;
       let id = ids.get(token);
       if (id === undefined) ids.set(token, (id = ids.size));
@@ -108,35 +90,17 @@ function encode(a: Scan, b: Scan): [string, string] | null {
     });
   const aIds = idsOf(a);
   const bIds = idsOf(b);
-  const aCount = new Uint32Array(ids.size);
-  const bCount = new Uint32Array(ids.size);
-  for (const id of aIds) aCount[id]!++;
-  for (const id of bIds) bCount[id]!++;
-
-  let shared: number[] = [];
-  for (let id = 0; id < ids.size; id++) if (aCount[id]! > 0 && bCount[id]! > 0) shared.push(id);
-  // Nothing can match, and the diff library would still spend quadratic time proving it.
-  if (shared.length === 0) return null;
-  if (shared.length > ALPHABET - FIRST_SHARED) {
-    // More distinct shared tokens than codes. Reusing a code for two different tokens
-    // would let the diff call them equal and corrupt the output, so the rarest ones are
-    // treated as if they were unique to each side instead: the diff stays correct, it just
-    // shows those few tokens as replaced rather than kept. Rare tokens are chosen because
-    // they contribute the fewest possible matches.
-    const weight = (id: number) => Math.min(aCount[id]!, bCount[id]!);
-    shared = shared.sort((x, y) => weight(y) - weight(x)).slice(0, ALPHABET - FIRST_SHARED);
-  }
-  const code = new Int32Array(ids.size).fill(-1);
-  shared.forEach((id, index) => (code[id] = codeUnit(FIRST_SHARED + index)));
-  const side = (sideIds: number[], unique: number) => {
-    const units = new Uint16Array(sideIds.length);
-    for (let i = 0; i < sideIds.length; i++) {
-      const c = code[sideIds[i]!]!;
-      units[i] = c < 0 ? unique : c;
-    }
-    return toCodeString(units);
-  };
-  return [side(aIds, codeUnit(ONLY_BEFORE)), side(bIds, codeUnit(ONLY_AFTER))];
+  const inA = new Uint8Array(ids.size);
+  const inB = new Uint8Array(ids.size);
+  for (const id of aIds) inA[id] = 1;
+  for (const id of bIds) inB[id] = 1;
+  let shared = 0;
+  for (let id = 0; id < ids.size; id++) shared += inA[id]! & inB[id]!;
+  // Nothing can match, and the search would still spend quadratic time proving it.
+  if (shared === 0) return null;
+  for (let i = 0; i < aIds.length; i++) if (!inB[aIds[i]!]) aIds[i] = ONLY_BEFORE;
+  for (let i = 0; i < bIds.length; i++) if (!inA[bIds[i]!]) bIds[i] = ONLY_AFTER;
+  return [aIds, bIds];
 }
 
 class OpBuilder {
@@ -178,25 +142,15 @@ function emitGap(out: OpBuilder, a: string[], aFrom: number, aTo: number, b: str
   out.pushTokens("equal", a, aTo - common, aTo);
 }
 
-const dmp = new DiffMatchPatch();
-// No deadline: with one, diff-match-patch may settle for a non-minimal diff on large
-// inputs, and then the same pair of texts could diff differently on a slower machine.
-dmp.Diff_Timeout = 0;
-
 // Past this many words on both sides together, two unrelated texts could keep a request busy
-// for many seconds (the search is quadratic in the worst case), so the diff is bounded in time
-// and may then be slightly longer than minimal. Texts of 100 KB each stay well under it.
+// for many seconds (the search is quadratic in the worst case), so the search is bounded and the
+// diff may then be longer than minimal. Texts of 100 KB each stay well under it.
 const MINIMAL_WORDS_LIMIT = 60_000;
-const bounded = new DiffMatchPatch();
-bounded.Diff_Timeout = 1;
-
-const DIFF_DELETE = -1;
-const DIFF_INSERT = 1;
+const BOUNDED_COST = 300;
 
 /**
  * A word-level diff of two texts: the fewest words and punctuation marks deleted and
- * inserted to turn `before` into `after` (short of the alphabet overflow handled in
- * `encode`, which no realistic text reaches).
+ * inserted to turn `before` into `after`.
  *
  * Whitespace is kept in the output but does not take part in the matching. Spaces are so
  * common that a minimal diff over every token happily keeps three scattered spaces rather
@@ -212,25 +166,18 @@ export function diffWords(before: string, after: string): DiffOp[] {
   const { tokens: b, words: bWords } = bScan;
 
   const out = new OpBuilder();
-  // Decoding goes by position rather than by code, because codes shared by unique tokens
-  // do not identify a token; equal codes on both sides do guarantee equal tokens.
-  let aWord = 0;
-  let bWord = 0;
   let aNext = 0;
   let bNext = 0;
-  const engine = aWords.length + bWords.length > MINIMAL_WORDS_LIMIT ? bounded : dmp;
-  for (const [kind, codes] of encoded ? engine.diff_main(encoded[0], encoded[1], false) : []) {
-    if (kind === DIFF_DELETE) aWord += codes.length;
-    else if (kind === DIFF_INSERT) bWord += codes.length;
-    else {
-      for (let k = 0; k < codes.length; k++) {
-        const aAt = aWords[aWord++]!;
-        const bAt = bWords[bWord++]!;
-        emitGap(out, a, aNext, aAt, b, bNext, bAt);
-        out.push("equal", a[aAt]!);
-        aNext = aAt + 1;
-        bNext = bAt + 1;
-      }
+  const runs = encoded ? commonRuns(encoded[0], encoded[1], aWords.length + bWords.length > MINIMAL_WORDS_LIMIT ? BOUNDED_COST : Infinity) : [];
+  for (let r = 0; r < runs.length; r += 3) {
+    const [aWord, bWord, length] = [runs[r]!, runs[r + 1]!, runs[r + 2]!];
+    for (let k = 0; k < length; k++) {
+      const aAt = aWords[aWord + k]!;
+      const bAt = bWords[bWord + k]!;
+      emitGap(out, a, aNext, aAt, b, bNext, bAt);
+      out.push("equal", a[aAt]!);
+      aNext = aAt + 1;
+      bNext = bAt + 1;
     }
   }
   emitGap(out, a, aNext, a.length, b, bNext, b.length);
