@@ -144,7 +144,8 @@ function emitGap(out: OpBuilder, a: string[], aFrom: number, aTo: number, b: str
 
 // Past this many words on both sides together, two unrelated texts could keep a request busy
 // for many seconds (the search is quadratic in the worst case), so the search is bounded and the
-// diff may then be longer than minimal. Texts of 100 KB each stay well under it.
+// diff may then be longer than minimal. Texts of 100 KB each stay well under it. The bound
+// counts edits, not time, so a pair of texts diffs the same on a fast machine and a slow one.
 const MINIMAL_WORDS_LIMIT = 60_000;
 const BOUNDED_COST = 300;
 
