@@ -37,11 +37,11 @@ export const edgeBetween = (
   toClaimId: link.toClaimId,
   effectiveAt: link.effectiveAt,
   createdAt: link.createdAt,
+  note: link.note,
   fromAssertedAt: from.assertedAt,
   fromCreatedAt: from.createdAt,
   toAssertedAt: to.assertedAt,
   toCreatedAt: to.createdAt,
-  note: link.note,
 });
 
 export type StatusInfo = {

@@ -39,7 +39,7 @@ describe("commonRuns", () => {
 
   it("stays valid when its search is bounded, and then keeps what it can", () => {
     fc.assert(
-      fc.property(sequence, sequence, fc.integer({ min: 0, max: 4 }), (a, b, maxCost) => {
+      fc.property(sequence, sequence, fc.oneof(fc.integer({ min: 0, max: 4 }), fc.double({ min: 0, max: 5 }), fc.constant(Number.NaN)), (a, b, maxCost) => {
         expect(kept(a, b, commonRuns(a, b, maxCost))).toBeLessThanOrEqual(lcsLength(a, b));
       }),
       { numRuns: 2000 },

@@ -3,12 +3,14 @@
  * (Myers' O(ND) algorithm, in linear space: each step finds the middle snake of the script and
  * recurses on either side of it).
  *
- * Returns flat triples `[aStart, bStart, length, …]` in order; everything between the runs is
- * deleted from `a` or inserted from `b`. With `maxCost`, a search that has not met its other half
- * after that many edits splits at the point it reached furthest instead: the script is then valid
- * but may be longer than the shortest, and the time stays about linear in the input times maxCost.
+ * Returns flat triples `[aStart, bStart, length, …]` in order (two runs may adjoin); everything
+ * between the runs is deleted from `a` or inserted from `b`. With `maxCost` (at least 1), a search
+ * that has not met its other half after that many edits splits at the point it reached furthest
+ * instead: the script is then valid but may be longer than the shortest, and the time stays about
+ * linear in the input times maxCost.
  */
 export function commonRuns(a: ArrayLike<number>, b: ArrayLike<number>, maxCost = Infinity): number[] {
+  const budget = maxCost >= 1 ? Math.floor(maxCost) : 1;
   const runs: number[] = [];
   // Both searches index their diagonals from -size to size; one pair of arrays serves every step.
   const size = ((a.length + b.length + 1) >> 1) + 2;
@@ -52,7 +54,7 @@ export function commonRuns(a: ArrayLike<number>, b: ArrayLike<number>, maxCost =
     const m = bHi - bLo;
     const delta = n - m;
     const odd = (delta & 1) !== 0;
-    const limit = Math.min((n + m + 1) >> 1, Math.max(1, maxCost));
+    const limit = Math.min((n + m + 1) >> 1, budget);
     const at = size;
     forward.fill(-1, at - limit - 2, at + limit + 3);
     backward.fill(-1, at - limit - 2, at + limit + 3);

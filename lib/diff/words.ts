@@ -142,16 +142,18 @@ function emitGap(out: OpBuilder, a: string[], aFrom: number, aTo: number, b: str
   out.pushTokens("equal", a, aTo - common, aTo);
 }
 
-// Past this many words on both sides together, two unrelated texts could keep a request busy
-// for many seconds (the search is quadratic in the worst case), so the search is bounded and the
-// diff may then be longer than minimal. Texts of 100 KB each stay well under it. The bound
+// The search takes time proportional to the length of both texts times the edits it explores,
+// which for two long unrelated texts is quadratic: many seconds of a request. So it explores at
+// most SEARCH_BUDGET / words edits per step (never fewer than MIN_SEARCH_COST), about a second of
+// work at most whatever the size. Two 100 KB articles may differ by 1,500 words and still get the
+// shortest diff; past the bound the diff is valid but may be longer than the shortest. The bound
 // counts edits, not time, so a pair of texts diffs the same on a fast machine and a slow one.
-const MINIMAL_WORDS_LIMIT = 60_000;
-const BOUNDED_COST = 300;
+const SEARCH_BUDGET = 50_000_000;
+const MIN_SEARCH_COST = 300;
 
 /**
  * A word-level diff of two texts: the fewest words and punctuation marks deleted and
- * inserted to turn `before` into `after`.
+ * inserted to turn `before` into `after` (within the search's bound, above).
  *
  * Whitespace is kept in the output but does not take part in the matching. Spaces are so
  * common that a minimal diff over every token happily keeps three scattered spaces rather
@@ -169,7 +171,8 @@ export function diffWords(before: string, after: string): DiffOp[] {
   const out = new OpBuilder();
   let aNext = 0;
   let bNext = 0;
-  const runs = encoded ? commonRuns(encoded[0], encoded[1], aWords.length + bWords.length > MINIMAL_WORDS_LIMIT ? BOUNDED_COST : Infinity) : [];
+  const maxCost = Math.max(MIN_SEARCH_COST, Math.floor(SEARCH_BUDGET / (aWords.length + bWords.length)));
+  const runs = encoded ? commonRuns(encoded[0], encoded[1], maxCost) : [];
   for (let r = 0; r < runs.length; r += 3) {
     const [aWord, bWord, length] = [runs[r]!, runs[r + 1]!, runs[r + 2]!];
     for (let k = 0; k < length; k++) {
