@@ -6,9 +6,9 @@ import { notFound } from "@/lib/errors";
 import { clockFrom, loadGraph, type ClaimView } from "@/lib/read";
 import { isEdgeVisible, isVisible, type Clock } from "@/lib/status";
 import { slugify } from "@/lib/slug";
+import { timeOf } from "@/lib/time";
 import { hostOf } from "@/lib/urls";
 import type { OutletInput } from "@/lib/validation";
-import { timeOf } from "@/lib/time";
 
 /** Finds an outlet by name (case-insensitively) or creates it; runs inside the caller's transaction. */
 export async function findOrCreateOutlet(tx: Executor, actor: Actor, input: OutletInput): Promise<{ outlet: Outlet; created: boolean }> {

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { formatInstant, instantParam } from "@/lib/format";
-import { hrefWith } from "./query";
 import { timeOf } from "@/lib/time";
+import { hrefWith } from "./query";
 
 export type Stops = { position: number; total: number; previous: Date | null; next: Date | null };
 

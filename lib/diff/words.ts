@@ -174,10 +174,9 @@ export function diffWords(before: string, after: string): DiffOp[] {
   const maxCost = Math.max(MIN_SEARCH_COST, Math.floor(SEARCH_BUDGET / (aWords.length + bWords.length)));
   const runs = encoded ? commonRuns(encoded[0], encoded[1], maxCost) : [];
   for (let r = 0; r < runs.length; r += 3) {
-    const [aWord, bWord, length] = [runs[r]!, runs[r + 1]!, runs[r + 2]!];
-    for (let k = 0; k < length; k++) {
-      const aAt = aWords[aWord + k]!;
-      const bAt = bWords[bWord + k]!;
+    for (let k = 0; k < runs[r + 2]!; k++) {
+      const aAt = aWords[runs[r]! + k]!;
+      const bAt = bWords[runs[r + 1]! + k]!;
       emitGap(out, a, aNext, aAt, b, bNext, bAt);
       out.push("equal", a[aAt]!);
       aNext = aAt + 1;

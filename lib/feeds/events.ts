@@ -3,8 +3,8 @@ import { rows, type Executor } from "@/db";
 import { notFound } from "@/lib/errors";
 import { clockFrom, loadGraph, type ClaimView } from "@/lib/read";
 import { deriveStatuses, type Edge, type Status, type StatusInfo } from "@/lib/status";
-import { linkKindsOf, type FeedFilter } from "./query";
 import { timeOf } from "@/lib/time";
+import { linkKindsOf, type FeedFilter } from "./query";
 
 export type FeedScope = { type: "site" } | { type: "story"; slug: string } | { type: "outlet"; slug: string };
 

@@ -4,11 +4,11 @@ import { env } from "@/lib/env";
 import { toAppError, type AppError } from "@/lib/errors";
 import { readQuery } from "@/lib/http";
 import { sha256 } from "@/lib/sha256";
+import { timeOf } from "@/lib/time";
 import { feedState, loadFeedEvents, type FeedScope, type FeedState } from "./events";
 import { feedItem } from "./items";
 import { feedFilter, feedQuery, type FeedFilter } from "./query";
 import { FEED_CONTENT_TYPES, renderFeed, xmlText, type FeedDocument, type FeedFormat } from "./render";
-import { timeOf } from "@/lib/time";
 
 // Bumped when the markup changes, so readers holding an old copy fetch the new one.
 const RENDERING = "1";

@@ -3,9 +3,9 @@ import { diffClaimTexts } from "@/lib/claim-diffs";
 import type { DiffOp } from "@/lib/diff/words";
 import { formatDate, statusLabel } from "@/lib/format";
 import type { ClaimView } from "@/lib/read";
+import { timeOf } from "@/lib/time";
 import type { ClaimEvent, FeedClaim, FeedEvent, LinkEvent } from "./events";
 import { questionPhrase } from "./phrase";
-import { timeOf } from "@/lib/time";
 
 export type FeedCategory = { scheme: "kind" | "question"; term: string };
 
