@@ -1,8 +1,5 @@
 import type { NextConfig } from "next";
-import { DATA_POLICY, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "./lib/security-headers";
-
-// What the proxy does not see (its matcher in proxy.ts): the JSON API, feeds and built assets.
-const NOT_PAGES = ["/api/:path*", "/_next/static/:path*", "/feed.:format(xml|atom|json)", "/:section(stories|outlets)/:slug/feed.:format(xml|atom|json)"];
+import { DATA_POLICY, NOT_PAGE_SOURCES as NOT_PAGES, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "./lib/security-headers";
 const fixedHeaders = [["Content-Security-Policy", DATA_POLICY], ...SECURITY_HEADERS].map(([key, value]) => ({ key, value }));
 
 const config: NextConfig = {

@@ -1,5 +1,6 @@
 import { NextResponse, userAgent, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
+import { isHttps, publicOrigin } from "@/lib/origin";
 import { cachedPage, isCacheable, isRenderRequest, nonceStandIn, randomToken } from "@/lib/page-cache";
 import { pagePolicy, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/security-headers";
 
@@ -13,12 +14,12 @@ import { pagePolicy, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/s
 export async function proxy(request: NextRequest) {
   // A rendering for the page cache carries the stand-in, which each cached response replaces.
   const nonce = isRenderRequest(request.headers) ? nonceStandIn() : randomToken();
-  const https = request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
+  const https = isHttps(request.headers, request.nextUrl);
   const policy = pagePolicy(nonce, https);
 
   const origin = pageCacheOrigin();
   const cached = origin && isCacheable(request.method, request.nextUrl, request.headers) && !userAgent(request).isBot
-    ? await cachedPage(request.nextUrl, pageKey(request, https), origin, request.headers, nonce)
+    ? await cachedPage(request.nextUrl, pageKey(request), origin, request.headers, nonce)
     : null;
   const response = cached
     ? new NextResponse(cached.body, { status: cached.status, headers: cached.headers })
@@ -44,11 +45,8 @@ function pageCacheOrigin(): string | null {
   return `http://127.0.0.1:${process.env.PORT}`;
 }
 
-/** Pages name their own origin in canonical links, so the key holds what that origin is taken from. */
-function pageKey(request: NextRequest, https: boolean): string {
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? "";
-  return `${https ? "https" : "http"}://${host}${request.nextUrl.pathname}${request.nextUrl.search}`;
-}
+/** Pages name their own origin in canonical links, so the key holds the origin they will name. */
+const pageKey = (request: NextRequest): string => `${publicOrigin(request.headers)}${request.nextUrl.pathname}${request.nextUrl.search}`;
 
 // Not pages: the JSON API, feeds and built assets. Next reads this literal at build time.
 export const config = {

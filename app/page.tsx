@@ -6,8 +6,8 @@ import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/
 import { When } from "@/app/components/status";
 import { feedAlternates } from "@/lib/feeds/discovery";
 import { plural } from "@/lib/format";
-import { describeChange, pageQuery } from "@/lib/stories";
-import { readStoryList } from "@/lib/views";
+import { describeChange, readStoryList } from "@/lib/stories";
+import { pageQuery } from "@/lib/validation";
 
 const description = "What the news said, who said it first, and how it was corrected: dated claims, their sources, and the corrections between them.";
 

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { rows } from "@/db";
+import { rows, useDatabase } from "@/db";
 import { verifyAuditChain } from "@/lib/audit";
-import { createClaim } from "@/lib/claims";
-import { clockFrom, getClaimDetail, getStoryView } from "@/lib/read";
+import { actorOf } from "@/lib/auth/editors";
+import { createClaim, readClaim } from "@/lib/claims";
+import { readStory } from "@/lib/stories";
 import { makeEditor, testDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
 import { claimInput } from "@/lib/validation";
 import { generateDataset, loadDataset, type DatasetShape } from "./dataset";
@@ -85,6 +86,7 @@ describe(`loadDataset on ${testEngine()}`, () => {
   const data = generateDataset(small);
   beforeAll(async () => {
     database = await testDatabase();
+    useDatabase(database);
     await loadDataset(database.db, data);
   });
   afterAll(async () => {
@@ -101,9 +103,9 @@ describe(`loadDataset on ${testEngine()}`, () => {
   });
 
   it("reads back through the app's own queries", async () => {
-    const view = await getStoryView(database.db, data.probes.largeStorySlug, clockFrom({}));
+    const view = await readStory(data.probes.largeStorySlug);
     expect(view.claims).toHaveLength(200);
-    const detail = await getClaimDetail(database.db, data.probes.claimId, clockFrom({}));
+    const detail = await readClaim(data.probes.claimId);
     expect(detail.linksIn.length + detail.linksOut.length).toBe(data.probes.claimLinks);
   });
 
@@ -111,7 +113,7 @@ describe(`loadDataset on ${testEngine()}`, () => {
     const { editor } = await makeEditor(database.db);
     const claim = await createClaim(
       database.db,
-      { editorId: editor.id, label: editor.email },
+      actorOf(editor),
       data.probes.storySlug,
       claimInput.parse({ documentId: 1, text: "A claim written after the bulk load." }),
     );

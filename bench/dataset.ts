@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { claimRevisions, claims, documents, documentVersions, links, outlets, questions, stories, type LinkKind } from "@/db/schema";
-import { generateEditedPair, seededRandom, type Random } from "@/lib/diff/textgen";
+import { generateEditedPair, seededRandom, type Random } from "@/lib/testing/textgen";
 import { anchorQuote } from "@/lib/quotes";
 import { sha256 } from "@/lib/sha256";
 

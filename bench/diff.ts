@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { diffWordsWithSpace } from "diff";
 import DiffMatchPatch from "diff-match-patch";
-import { generateEditedPair } from "../lib/diff/textgen";
+import { generateEditedPair } from "../lib/testing/textgen";
 import { applyDiff, diffStats, diffWords, tokenize, type DiffOp } from "../lib/diff/words";
 
 export type DiffBenchResult = { name: string; ms: number; ops: number; wordsChanged: number };

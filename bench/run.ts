@@ -276,7 +276,7 @@ async function main() {
     const measureWrites = async (): Promise<WriteResult> => {
       const actor = systemActor("bench");
       const { editor } = await createEditor(db, actor, { email: "bench-writer@claimtrail.test", name: "Bench writer" });
-      const token = await createToken(db, actor, editor.id, "bench", "write");
+      const token = await createToken(db, actor, editor.id, { name: "bench", scope: "write" });
       const documents = data.generated.documents;
       const texts = data.generated.claimRevisions.slice(0, 1_000).map((r) => r.text);
       const m = await run({

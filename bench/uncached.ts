@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { WRITES_CHANNEL } from "@/lib/cache";
+import { WRITES_CHANNEL } from "@/lib/invalidation";
 import { probe } from "./load";
 
 export type UncachedRenders = { name: string; path: string; statuses: number[]; ms: number[]; medianMs: number; fastestMs: number; slowestMs: number };

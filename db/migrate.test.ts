@@ -52,7 +52,7 @@ if (testEngine() === "postgres") describe("migrations from several processes at 
 
   const migrateInChild = () =>
     new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "db/cli/migrate.ts"], {
+      const child = spawn(process.execPath, ["--import", "tsx", "lib/cli/migrate.ts"], {
         env: { ...process.env, DATABASE_URL: url },
         stdio: ["ignore", "pipe", "pipe"],
       });

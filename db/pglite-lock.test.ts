@@ -76,7 +76,7 @@ describe("the PGlite folder is opened by one process only", () => {
     const folder = freshFolder();
     const holder = await startHolder(folder);
     try {
-      const cli = spawnSync(process.execPath, ["--import", "tsx", "db/cli/migrate.ts"], {
+      const cli = spawnSync(process.execPath, ["--import", "tsx", "lib/cli/migrate.ts"], {
         env: { ...process.env, PGLITE_DIR: folder, DATABASE_URL: "" },
         encoding: "utf8",
       });

@@ -44,7 +44,7 @@ describe(`the audit chain on ${testEngine()}`, () => {
         { action: "revise", entity: "claim", entityId: 41, before: tricky, after: { ...tricky, text: "second" } },
       ]),
     );
-    await db.transaction((tx) => appendAudit(tx, { editorId: null, label: "system:other" }, [{ action: "delete", entity: "token", entityId: "7" }]));
+    await db.transaction((tx) => appendAudit(tx, systemActor("other"), [{ action: "delete", entity: "token", entityId: "7" }]));
 
     const events = await db.select().from(auditEvents).where(gt(auditEvents.id, startId)).orderBy(asc(auditEvents.id));
     const ours = events;

@@ -1,11 +1,14 @@
 import { createHash } from "node:crypto";
 import { asc, desc, sql } from "drizzle-orm";
-import { rows, type Executor } from "@/db";
+import { getDb, lockUntilCommit, rows, type Executor } from "@/db";
 import { auditEvents, type AuditEvent } from "@/db/schema";
-import { WRITES_CHANNEL } from "@/lib/cache";
 
-export type Actor = { editorId: number | null; label: string };
-export const systemActor = (label: string): Actor => ({ editorId: null, label: `system:${label}` });
+/**
+ * Who makes a write, as the audit log records it. `admin` is what the rules on editors and tokens
+ * check; Claimtrail's own tasks (the command line, setup, the seed) act as admins.
+ */
+export type Actor = { editorId: number | null; label: string; admin: boolean };
+export const systemActor = (label: string): Actor => ({ editorId: null, label: `system:${label}`, admin: true });
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -51,9 +54,6 @@ export function hashEvent(e: HashedFields): string {
   return createHash("sha256").update(`${hashedPrefix(e)}${e.prevHash}${HASHED_TAIL}`).digest("hex");
 }
 
-// One key for the whole chain: appends are serialised so each one sees its predecessor.
-const AUDIT_LOCK = 7266436;
-
 export type AuditEntry = { action: string; entity: string; entityId: string | number; before?: unknown; after?: unknown };
 
 /**
@@ -61,7 +61,7 @@ export type AuditEntry = { action: string; entity: string; entityId: string | nu
  *
  * Appends are serialised by a lock held until commit, so the time between taking it and
  * committing bounds how many writes a second the whole system can make. Everything that can be
- * prepared beforehand is; then the notification, the lock and the inserts go in one round trip,
+ * prepared beforehand is; then the lock and the inserts go in one round trip,
  * and PostgreSQL itself links each event to the head of the chain: each insert reads the head
  * after the lock is granted (a statement of its own sees every append committed before) and
  * hashes the prepared text with it.
@@ -81,9 +81,7 @@ export async function appendAudit(tx: Executor, actor: Actor, entries: AuditEntr
   }));
   const jsonb = (value: unknown) => (value === null ? null : JSON.stringify(value));
   await Promise.all([
-    // Delivered at commit to every app process, which then drops its caches.
-    tx.execute(sql`select pg_notify(${WRITES_CHANNEL}, ${String(entries.length)})`),
-    tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`),
+    lockUntilCommit(tx, "audit"),
     ...events.map((e) =>
       tx.execute(sql`
         insert into audit_events (at, editor_id, actor, action, entity, entity_id, before, after, prev_hash, hash)
@@ -155,3 +153,9 @@ export async function listAuditEvents(db: Executor, filter: AuditFilter = {}): P
     .orderBy(desc(auditEvents.id))
     .limit(Math.min(filter.limit ?? 100, 500));
 }
+
+/** The audit log for the editors' page, newest first; never cached, as it is the record of record. */
+export const readAuditLog = async (filter: AuditFilter) => listAuditEvents(await getDb(), filter);
+
+/** The chain recomputed from the database, now. */
+export const readChainVerdict = async () => verifyAuditChain(await getDb());

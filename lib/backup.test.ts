@@ -5,7 +5,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase, rows, type Database } from "@/db";
-import { defaultSeedDir, seed } from "@/db/seed";
+import { seed } from "@/lib/seed";
 import { verifyAuditChain } from "@/lib/audit";
 import { actorOf } from "@/lib/auth/editors";
 import { editorForToken, revokeToken } from "@/lib/auth/tokens";
@@ -47,13 +47,13 @@ const temp = fs.mkdtempSync(path.join(os.tmpdir(), "claimtrail-backup-"));
 
 beforeAll(async () => {
   [source, middle, back] = await Promise.all([pgliteDatabase(), testDatabase(), pgliteDatabase()]);
-  expect((await seed(source.db, defaultSeedDir())).created).toBe(true);
+  expect((await seed(source.db)).created).toBe(true);
 
   const made = await makeEditor(source.db);
   token = made.token;
   const spare = await makeEditor(source.db, "editor", "read");
   const actor = actorOf(made.editor);
-  await revokeToken(source.db, actor, spare.tokenId);
+  await revokeToken(source.db, actorOf(spare.editor), spare.tokenId);
 
   const story = await createStory(source.db, actor, { title: `Odd text ${ODD}`.slice(0, 300), summary: ODD });
   // PostgreSQL keeps microseconds, which a JavaScript Date would drop on the way through.
@@ -172,19 +172,19 @@ describe(`export and import, PGlite → ${testEngine()} → PGlite`, () => {
     const folder = path.join(temp, "pglite");
     const dumpFile = path.join(temp, "dump.ndjson");
     // What `npm run export > dump.ndjson` leaves: npm's banner above the export itself.
-    fs.writeFileSync(dumpFile, `\n> claimtrail@0.1.0 export\n> tsx db/cli/export.ts\n\n${sourceDump}`);
+    fs.writeFileSync(dumpFile, `\n> claimtrail@0.1.0 export\n> tsx lib/cli/export.ts\n\n${sourceDump}`);
     const env = { ...process.env, PGLITE_DIR: folder, DATABASE_URL: "" };
 
-    const imported = await run(["db/cli/import.ts"], env, fs.openSync(dumpFile, "r"));
+    const imported = await run(["lib/cli/import.ts"], env, fs.openSync(dumpFile, "r"));
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toMatch(/Imported \d+ rows into the pglite database/);
     expect(imported.stdout).toMatch(/The audit chain verifies/);
 
-    const exported = await run(["db/cli/export.ts"], env);
+    const exported = await run(["lib/cli/export.ts"], env);
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout).toBe(sourceDump);
 
-    const again = await run(["db/cli/import.ts"], env, fs.openSync(dumpFile, "r"));
+    const again = await run(["lib/cli/import.ts"], env, fs.openSync(dumpFile, "r"));
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/not empty/);
   }, 180_000);

@@ -1,15 +1,15 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
 import { openDatabase, useDatabase } from "@/db";
-import { defaultSeedDir, SEED_STORY_SLUG, seed } from "@/db/seed";
+import { stories } from "@/db/schema";
+import { SEED_STORY_SLUG, seed } from "@/lib/seed";
 import { systemActor } from "@/lib/audit";
 import { createClaim, linkClaims } from "@/lib/claims";
 import { addVersion, createDocument } from "@/lib/documents";
-import { clockFrom, getStoryView } from "@/lib/read";
-import { addQuestion, createStory } from "@/lib/stories";
+import { addQuestion, createStory, readStory } from "@/lib/stories";
 import { testDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
 import { claimInput, documentInput } from "@/lib/validation";
-import { readStory } from "@/lib/views";
 
 let database: TestDatabase;
 const actor = systemActor("test");
@@ -17,7 +17,7 @@ const actor = systemActor("test");
 beforeAll(async () => {
   database = await testDatabase();
   useDatabase(database);
-  await seed(database.db, defaultSeedDir());
+  await seed(database.db);
 });
 afterAll(async () => {
   await database.close();
@@ -60,7 +60,7 @@ describe(`cached reads on ${testEngine()}`, () => {
         previous = claim.id;
       }
       const start = database.queryCount();
-      const view = await getStoryView(database.db, slug, clockFrom({}));
+      const view = await readStory(slug);
       expect(view.claims).toHaveLength(claims);
       return database.queryCount() - start;
     };
@@ -73,13 +73,16 @@ describe(`cached reads on ${testEngine()}`, () => {
 
 // The PostgreSQL leg of the engine matrix (an embedded database has one process by design).
 if (testEngine() === "postgres") describe("several app processes on one PostgreSQL", () => {
-  it("a write through one process is visible through the other's cache within a second", async () => {
+  type Read = { title: string; claims: string[]; queries: number };
+
+  /** A second app process that reads the demo story through its own cache whenever asked. */
+  async function otherProcess() {
     const script = `
       import { openDatabase, useDatabase } from "./db/index.ts";
-      import { invalidateAll } from "./lib/cache.ts";
-      import { readStory } from "./lib/views.ts";
+      import { followWrites } from "./lib/invalidation.ts";
+      import { readStory } from "./lib/stories/index.ts";
       const database = await openDatabase({ url: process.env.DATABASE_URL });
-      await database.listenForWrites(invalidateAll);
+      await followWrites(database);
       useDatabase(database);
       process.stdin.setEncoding("utf8");
       let buffer = "";
@@ -89,7 +92,7 @@ if (testEngine() === "postgres") describe("several app processes on one PostgreS
           buffer = buffer.slice(i + 1);
           const before = database.queryCount();
           const view = await readStory(${JSON.stringify(SEED_STORY_SLUG)});
-          console.log(JSON.stringify({ claims: view.claims.map((c) => c.text), queries: database.queryCount() - before }));
+          console.log(JSON.stringify({ title: view.story.title, claims: view.claims.map((c) => c.text), queries: database.queryCount() - before }));
         }
       });
       console.log("ready");
@@ -113,26 +116,47 @@ if (testEngine() === "postgres") describe("several app processes on one PostgreS
     });
     const ask = async () => {
       child.stdin.write("read\n");
-      return JSON.parse(await waitLine()) as { claims: string[]; queries: number };
+      return JSON.parse(await waitLine()) as Read;
     };
-    try {
-      expect(await waitLine()).toBe("ready");
-      expect((await ask()).queries).toBeGreaterThan(0);
-      expect((await ask()).queries).toBe(0);
+    expect(await waitLine()).toBe("ready");
+    // Its first read loads the story, its second comes from its cache.
+    expect((await ask()).queries).toBeGreaterThan(0);
+    expect((await ask()).queries).toBe(0);
+    /** Asks until `seen` holds, for at most a second. */
+    const sees = async (seen: (read: Read) => boolean) => {
+      const deadline = Date.now() + 1000;
+      while (Date.now() < deadline) {
+        if (seen(await ask())) return true;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return false;
+    };
+    return { sees, stop: () => child.kill() };
+  }
 
+  it("a write through one process is visible through the other's cache within a second", async () => {
+    const reader = await otherProcess();
+    try {
       const other = await openDatabase({ url: database.url });
       await addClaimVia(other.db, "Written by another process.");
       await other.close();
-
-      const deadline = Date.now() + 1000;
-      let seen = false;
-      while (!seen && Date.now() < deadline) {
-        seen = (await ask()).claims.includes("Written by another process.");
-        if (!seen) await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(seen).toBe(true);
+      expect(await reader.sees((r) => r.claims.includes("Written by another process."))).toBe(true);
     } finally {
-      child.kill();
+      reader.stop();
+    }
+  }, 60_000);
+
+  it("so is a committed write that appends no audit event", async () => {
+    const reader = await otherProcess();
+    try {
+      const other = await openDatabase({ url: database.url });
+      await other.db.transaction(async (tx) => {
+        await tx.update(stories).set({ title: "Retitled by a bare transaction" }).where(eq(stories.slug, SEED_STORY_SLUG));
+      });
+      await other.close();
+      expect(await reader.sees((r) => r.title === "Retitled by a bare transaction")).toBe(true);
+    } finally {
+      reader.stop();
     }
   }, 60_000);
 });

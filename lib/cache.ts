@@ -1,7 +1,11 @@
 /**
- * Read-through caches for reader pages and feeds. Every committed write anywhere moves the
- * generation on (in this process right after commit, in other processes through PostgreSQL
- * NOTIFY), so a read after a write never sees what was there before it.
+ * Read-through caches for the readers of each area (lib/claims, lib/stories, …) and the page
+ * cache. Every committed write anywhere moves the generation on (lib/invalidation.ts), so a read
+ * after a write never sees what was there before it.
+ *
+ * lru-cache was weighed for the stores below: its `fetch` shares concurrent loads too, but a
+ * `clear()` aborts the loads in flight, failing the readers waiting on them, where here they
+ * get their answer and only its keeping is refused. The LRU itself is a Map's insertion order.
  */
 type Entry = { generation: number; storedAt: number; bytes: number; value: Promise<unknown> };
 type Store = { entries: Map<string, Entry>; bytes: number };
@@ -12,8 +16,6 @@ const state: CacheState = (holder.claimtrailCache ??= { generation: 0, stores: n
 
 // A lost notification (a dropped listening connection) cannot keep a page stale for longer.
 const MAX_AGE_MS = 60_000;
-
-export const WRITES_CHANNEL = "claimtrail_writes";
 
 export function invalidateAll(): void {
   state.generation++;
@@ -74,7 +76,7 @@ export function cacheStore<T>(name: string, limits: Limits<T>): (key: string, lo
 
 const data = cacheStore<unknown>("data", { maxEntries: 2000 });
 
-/** The reader pages' and feeds' data. */
+/** A read through the data cache: how every area's reader is cached. */
 export function memo<T>(key: string, load: () => Promise<T>): Promise<T> {
   return data(key, load) as Promise<T>;
 }

@@ -1,12 +1,13 @@
 import { and, asc, desc, eq } from "drizzle-orm";
-import type { Executor } from "@/db";
+import { getDb, type Executor } from "@/db";
 import { documents, documentVersions, outlets, type Document, type DocumentVersion, type Outlet } from "@/db/schema";
 import { appendAudit, type Actor } from "@/lib/audit";
+import { memo } from "@/lib/cache";
 import { diffWords } from "@/lib/diff/words";
 import { AppError, notFound } from "@/lib/errors";
 import { findOrCreateOutlet, getOutletBySlug, outletForUrl } from "@/lib/outlets";
 import { sha256 } from "@/lib/sha256";
-import type { DocumentInput, VersionInput } from "@/lib/validation";
+import type { DocumentInput, SourceInput, VersionInput } from "@/lib/validation";
 
 /** Creates a document, or returns the one already known under the same normalised URL. */
 export async function createDocument(db: Executor, actor: Actor, input: DocumentInput): Promise<{ document: Document; created: boolean }> {
@@ -49,6 +50,15 @@ export async function addVersion(db: Executor, actor: Actor, documentId: number,
     const { text: _text, ...summary } = version!;
     await appendAudit(tx, actor, [{ action: "create", entity: "document_version", entityId: version!.id, after: summary }]);
     return version!;
+  });
+}
+
+/** A source as an editor adds it: the document (or the one known by its URL) and, when given, its text as a new version; all or nothing. */
+export async function addSource(db: Executor, actor: Actor, input: SourceInput): Promise<{ document: Document; created: boolean }> {
+  return db.transaction(async (tx) => {
+    const result = await createDocument(tx, actor, input.document);
+    if (input.version) await addVersion(tx, actor, result.document.id, input.version);
+    return result;
   });
 }
 
@@ -98,3 +108,10 @@ export async function diffDocumentVersions(db: Executor, documentId: number, fro
   const [from, to] = await Promise.all([resolveVersion(db, documentId, fromId), resolveVersion(db, documentId, toId)]);
   return { from: from!, to: to!, ops: diffWords(from!.text, to!.text) };
 }
+
+/** A document with its versions, cached until the next write. */
+export const readDocument = (id: number): Promise<DocumentView> => memo(`document|${id}`, async () => getDocument(await getDb(), id));
+
+/** Two versions of a document and the word diff between them. */
+export const readVersionDiff = (documentId: number, fromId: number, toId: number) =>
+  memo(`version-diff|${documentId}|${fromId}|${toId}`, async () => diffDocumentVersions(await getDb(), documentId, fromId, toId));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isDatabaseUnavailable, sqlState } from "@/db/errors";
 
 export type ErrorCode =
   | "bad_request"
@@ -51,10 +52,11 @@ export class AppError extends Error {
     return Response.json(this.toJSON(), { status: this.status, headers });
   }
 
-  static fromZod(error: z.ZodError, message = "The request has invalid fields."): AppError {
+  /** Each issue under the field it concerns: by default its path joined with dots, "_" for the input as a whole. */
+  static fromZod(error: z.ZodError, message = "The request has invalid fields.", fieldOf: (path: PropertyKey[]) => string = (p) => p.map(String).join(".")): AppError {
     const fields: FieldErrors = {};
     for (const issue of error.issues) {
-      const key = issue.path.length ? issue.path.join(".") : "_";
+      const key = fieldOf(issue.path) || "_";
       (fields[key] ??= []).push(issue.message);
     }
     return new AppError("unprocessable", message, fields);
@@ -62,27 +64,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError("not_found", `${what} was not found.`);
-
-const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "57P01", "57P02", "57P03", "53300"]);
-
-/** True when the error says the database cannot be reached, as opposed to a bad query. */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && (unavailableCodes.has(code) || code.startsWith("08"))) return true;
-    if (e instanceof AggregateError && e.errors.some(isDatabaseUnavailable)) return true;
-  }
-  return false;
-}
-
-/** The SQLSTATE of a database error, looking through drizzle's wrapper. */
-export function sqlState(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
-}
 
 const outOfRangeStates = new Set(["22001", "22003", "22007", "22008", "22009"]);
 

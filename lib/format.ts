@@ -1,4 +1,4 @@
-import type { LinkKind, Precision } from "@/db/schema";
+import type { Precision } from "@/db/schema";
 import type { Status } from "@/lib/status";
 
 // Formatters are built once: building one costs more than formatting a date with it, and a page
@@ -55,24 +55,6 @@ export const statusMeaning: Record<Status, string> = {
   disputed: "A report that still stands contradicts it.",
   corrected: "A later report corrected or superseded it.",
   retracted: "It was retracted.",
-};
-
-/** Link kinds as a past-tense verb: "ComicBook corrected …". */
-export const linkVerb: Record<LinkKind, string> = {
-  corrects: "corrected",
-  contradicts: "contradicted",
-  confirms: "confirmed",
-  supersedes: "superseded",
-  retracts: "retracted",
-};
-
-/** Link kinds seen from the claim they point at: "corrected by ComicBook". */
-export const linkPassive: Record<LinkKind, string> = {
-  corrects: "Corrected by",
-  contradicts: "Contradicted by",
-  confirms: "Confirmed by",
-  supersedes: "Superseded by",
-  retracts: "Retracted by",
 };
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en")} ${n === 1 ? one : many}`;

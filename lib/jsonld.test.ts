@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultSeedDir, seed } from "@/db/seed";
 import { systemActor } from "@/lib/audit";
-import { createClaim } from "@/lib/claims";
+import { createClaim, readClaim } from "@/lib/claims";
 import { createDocument } from "@/lib/documents";
-import { clockFrom, getClaimDetail, getStoryView } from "@/lib/read";
-import { testDatabase, type TestDatabase } from "@/lib/testing/db";
+import { readStory } from "@/lib/stories";
+import { seededTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { documentInput } from "@/lib/validation";
 import { claimJsonLd, serializeJsonLd } from "./jsonld";
 
 let database: TestDatabase;
 beforeAll(async () => {
-  database = await testDatabase();
-  await seed(database.db, defaultSeedDir());
+  database = await seededTestDatabase();
 });
 afterAll(async () => {
   await database.close();
@@ -20,10 +18,10 @@ afterAll(async () => {
 const absolute = (path: string) => `https://claimtrail.example${path}`;
 
 async function claimByText(text: string) {
-  const view = await getStoryView(database.db, "who-reshot-ballerina", clockFrom({}));
+  const view = await readStory("who-reshot-ballerina");
   const claim = view.claims.find((c) => c.text === text);
   if (!claim) throw new Error(`no claim "${text}"`);
-  return getClaimDetail(database.db, claim.id, clockFrom({}));
+  return readClaim(claim.id);
 }
 
 const graphOf = (data: any) => data["@graph"] as any[];
@@ -73,7 +71,7 @@ describe("claim JSON-LD", () => {
       text: "</script><script>alert(1)</script> \u2028 <!-- end",
       speaker: "<b>someone</b>",
     });
-    const json = serializeJsonLd(claimJsonLd(await getClaimDetail(database.db, created.id, clockFrom({})), absolute));
+    const json = serializeJsonLd(claimJsonLd(await readClaim(created.id), absolute));
     expect(json).not.toContain("<");
     expect(json).not.toContain("\u2028");
     // Escaping changes the characters, not the data.

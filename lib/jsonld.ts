@@ -1,4 +1,4 @@
-import type { ClaimDetail, ClaimView } from "@/lib/read";
+import type { ClaimDetail, ClaimView } from "@/lib/claims";
 import { statusLabel, statusMeaning } from "@/lib/format";
 
 type Node = Record<string, unknown>;

@@ -1,9 +1,14 @@
 import { z } from "zod";
-import { claimInput, claimPatch, documentInput, linkInput, outletInput, questionInput, storyInput, versionInput } from "@/lib/validation";
+import type { Endpoint, EndpointSpec } from "@/lib/http";
 
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
+const METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"] as const;
 
-const error = {
+/** An API route module as Next loads it: its handlers by method, each made with `endpoint()`. */
+export type RouteModule = Partial<Record<(typeof METHODS)[number], unknown>>;
+
+const jsonSchema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
+
+const errorSchema = {
   type: "object",
   required: ["error"],
   properties: {
@@ -32,68 +37,46 @@ const errors = Object.fromEntries(
   ].map(([code, description]) => [code, { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]),
 );
 
-const ok = (description: string) => ({ description, content: { "application/json": { schema: { type: "object" } } } });
-const body = (name: string) => ({ required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${name}` } } } });
-const pathParam = (name: string, type: "string" | "integer") => ({ name, in: "path", required: true, schema: { type } });
-const queryParam = (name: string, description: string, required = false) => ({ name, in: "query", required, description, schema: { type: "string" } });
-const clock = [
-  queryParam("asOf", "Publication time: what had been published by then (default now)"),
-  queryParam("knownAt", "Logging time: what Claimtrail had recorded by then (default now)"),
-];
-const write = (summary: string, input: string, params: object[] = [], status = "201") => ({
-  summary,
-  security: [{ bearer: [] }],
-  parameters: params,
-  requestBody: body(input),
-  responses: { [status]: ok("Created"), ...errors },
-});
-const read = (summary: string, params: object[] = []) => ({ summary, parameters: params, responses: { "200": ok("OK"), ...errors } });
+function parameter(name: string, where: "path" | "query", schema: z.ZodType) {
+  const { description, ...rest } = jsonSchema(schema) as { description?: string };
+  return { name, in: where, required: where === "path" || !schema.safeParse(undefined).success, ...(description && { description }), schema: rest };
+}
 
-/** The OpenAPI 3.1 description of the JSON API, generated from the zod schemas the routes parse with. */
-export function openApiDocument() {
-  const slug = pathParam("slug", "string");
-  const id = pathParam("id", "integer");
+function operation(spec: EndpointSpec) {
+  const status = String(spec.status ?? 200);
+  return {
+    summary: spec.summary,
+    ...(spec.auth && { security: [{ bearer: [] }] }),
+    parameters: [
+      ...Object.entries(spec.params ?? {}).map(([name, p]) => parameter(name, "path", p.schema)),
+      ...Object.entries(spec.query?.shape ?? {}).map(([name, s]) => parameter(name, "query", s as z.ZodType)),
+    ],
+    ...(spec.body && { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(spec.body) } } } }),
+    responses: { [status]: { description: status === "201" ? "Created" : "OK", content: { "application/json": { schema: { type: "object" } } } }, ...errors },
+  };
+}
+
+const specOf = (handler: unknown): EndpointSpec | undefined => (typeof handler === "function" ? (handler as Partial<Endpoint>).spec : undefined);
+
+/**
+ * The OpenAPI 3.1 description of the JSON API, read off the routes themselves: each handler's
+ * spec names its parameters and the zod schemas it parses with.
+ */
+export function openApiDocument(routes: Record<string, RouteModule>) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [path, module] of Object.entries(routes)) {
+    for (const method of METHODS) {
+      const spec = specOf(module[method]);
+      if (spec) (paths[path] ??= {})[method.toLowerCase()] = operation(spec);
+    }
+  }
   return {
     openapi: "3.1.0",
     info: { title: "Claimtrail API", version: "1.0.0", description: "Dated news claims, their sources, and the corrections between them." },
-    components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
-      schemas: {
-        Error: error,
-        OutletInput: schema(outletInput),
-        DocumentInput: schema(documentInput),
-        VersionInput: schema(versionInput),
-        StoryInput: schema(storyInput),
-        QuestionInput: schema(questionInput),
-        ClaimInput: schema(claimInput),
-        ClaimPatch: schema(claimPatch),
-        LinkInput: schema(linkInput),
-      },
-    },
-    paths: {
-      "/api/health": { get: read("Liveness and database state") },
-      "/api/outlets": { post: write("Create an outlet (or return the one with that name)", "OutletInput") },
-      "/api/outlets/{slug}": { get: read("An outlet and its record", [slug]) },
-      "/api/documents": { post: write("Create a document, or return the one with the same normalised URL", "DocumentInput") },
-      "/api/documents/{id}": { get: read("A document with its versions", [id]) },
-      "/api/documents/{id}/versions": { post: write("Append a version of the document's text", "VersionInput", [id]) },
-      "/api/documents/{id}/diff": { get: read("Word diff between two versions", [id, queryParam("from", "version id", true), queryParam("to", "version id", true)]) },
-      "/api/stories": { post: write("Create a story", "StoryInput") },
-      "/api/stories/{slug}": { get: read("A story: questions with best answers, claims with status", [slug, ...clock]) },
-      "/api/stories/{slug}/questions": { post: write("Add a question to a story", "QuestionInput", [slug]) },
-      "/api/stories/{slug}/claims": { post: write("Log a claim", "ClaimInput", [slug]) },
-      "/api/stories/{slug}/timeline": { get: read("Dated events of the story", [slug, ...clock]) },
-      "/api/stories/{slug}/changes": { get: read("What changed between two instants", [slug, queryParam("from", "instant", true), queryParam("to", "instant")]) },
-      "/api/claims/{id}": {
-        get: read("A claim: status, relay chain, links, revisions", [id, ...clock]),
-        patch: write("Edit a claim (a new revision)", "ClaimPatch", [id], "200"),
-      },
-      "/api/claims/{id}/links": { post: write("Link this (newer) claim to an older one", "LinkInput", [id]) },
-      "/api/claims/{id}/diff": {
-        get: read("Diff against another claim, or between two revisions", [id, queryParam("against", "claim id"), queryParam("fromRevision", "revision"), queryParam("toRevision", "revision")]),
-      },
-      "/api/claims/{id}/drift": { get: read("A relay's words against its origin's", [id, ...clock]) },
-      "/api/audit/verify": { get: read("Recompute the audit hash chain") },
-    },
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } }, schemas: { Error: errorSchema } },
+    paths,
   };
 }
+
+/** The methods of a route module that are not described: a handler made without `endpoint()`. */
+export const undescribedMethods = (module: RouteModule): string[] => METHODS.filter((m) => module[m] !== undefined && !specOf(module[m]));

@@ -1,10 +1,13 @@
 import { eq, sql } from "drizzle-orm";
-import type { Executor } from "@/db";
+import { getDb, type Executor } from "@/db";
 import { claims, documents, outlets, type Outlet } from "@/db/schema";
 import { appendAudit, type Actor } from "@/lib/audit";
+import { memo } from "@/lib/cache";
+import { loadGraph, type ClaimView } from "@/lib/claims/graph";
+import { clockFrom, type Clock } from "@/lib/clock";
 import { notFound } from "@/lib/errors";
-import { clockFrom, loadGraph, type ClaimView } from "@/lib/read";
-import { isEdgeVisible, isVisible, type Clock } from "@/lib/status";
+import { replaces } from "@/lib/links";
+import { isEdgeVisible, isVisible } from "@/lib/status";
 import { slugify } from "@/lib/slug";
 import { timeOf } from "@/lib/time";
 import { hostOf } from "@/lib/urls";
@@ -63,7 +66,7 @@ export async function getOutletRecord(db: Executor, slug: string, clock: Clock =
   const count = (status: string) => mine.filter((c) => c.status === status).length;
   const mineIds = new Set(mine.map((c) => c.id));
   const correctionsIssued = graph.edges.filter(
-    (e) => mineIds.has(e.fromClaimId) && isEdgeVisible(e, clock) && (e.kind === "corrects" || e.kind === "retracts" || e.kind === "supersedes"),
+    (e) => mineIds.has(e.fromClaimId) && isEdgeVisible(e, clock) && replaces(e.kind),
   ).length;
   return {
     outlet,
@@ -71,3 +74,6 @@ export async function getOutletRecord(db: Executor, slug: string, clock: Clock =
     record: { claims: mine.length, corrected: count("corrected"), disputed: count("disputed"), retracted: count("retracted"), correctionsIssued },
   };
 }
+
+/** An outlet's record as readers see it now, cached until the next write. */
+export const readOutlet = (slug: string): Promise<OutletRecord> => memo(`outlet|${slug}`, async () => getOutletRecord(await getDb(), slug));

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultSeedDir, seed } from "@/db/seed";
-import { testDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
-import { search, searchQuery, splitHighlights, type Highlighted } from "./search";
+import { seededTestDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
+import { searchQuery } from "@/lib/validation";
+import { search, splitHighlights, type Highlighted } from "./search";
 
 let database: TestDatabase;
 beforeAll(async () => {
-  database = await testDatabase();
-  await seed(database.db, defaultSeedDir());
+  database = await seededTestDatabase();
 });
 afterAll(async () => {
   await database.close();

@@ -1,16 +1,10 @@
 import { sql, type SQL } from "drizzle-orm";
-import { z } from "zod";
-import { rows, type Executor } from "@/db";
-import { cleanText } from "@/lib/validation";
-import { clockFrom, loadGraph, type ClaimView } from "@/lib/read";
+import { getDb, rows, type Executor } from "@/db";
+import { memo } from "@/lib/cache";
+import { loadGraph, type ClaimView } from "@/lib/claims/graph";
+import { clockFrom } from "@/lib/clock";
 
-export const MAX_QUERY_CHARS = 200;
 export const RESULTS_PER_KIND = 20;
-
-/** The search box: words, "quoted phrases", `or`, and -excluded words, as on a web search engine. */
-export const searchQuery = z.object({
-  q: cleanText(MAX_QUERY_CHARS, "The search").transform((q) => q.trim()).optional(),
-});
 
 // Private-use characters mark the matches inside headlines; any already in the text are
 // dropped first so that a stored text cannot fake a highlight.
@@ -120,3 +114,6 @@ export async function search(db: Executor, query: string, limit = RESULTS_PER_KI
     outlets: outletRows.map((r) => ({ slug: r.slug, name: splitHighlights(r.name), claims: Number(r.claims) })),
   };
 }
+
+/** Search results, cached until the next write. */
+export const readSearch = (query: string): Promise<SearchResults> => memo(`search|${query}`, async () => search(await getDb(), query));

@@ -15,6 +15,13 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ["Cross-Origin-Opener-Policy", "same-origin"],
 ];
 
+/**
+ * What is not a page, as next.config.ts matches it to give it the fixed headers: the JSON API,
+ * feeds and built assets. The proxy's matcher (proxy.ts) is its complement; a test holds the two,
+ * and the route files, in agreement.
+ */
+export const NOT_PAGE_SOURCES = ["/api/:path*", "/_next/static/:path*", "/feed.:format(xml|atom|json)", "/:section(stories|outlets)/:slug/feed.:format(xml|atom|json)"];
+
 /** Sent over HTTPS only: browsers ignore it over plain HTTP, and a local HTTP server would be locked out. */
 export const STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
 

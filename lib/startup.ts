@@ -1,11 +1,12 @@
 import { getDatabase } from "@/db";
-import { defaultSeedDir, seed } from "@/db/seed";
 import { issueSetupCode } from "@/lib/auth/sessions";
 import { env } from "@/lib/env";
+import { followWrites } from "@/lib/invalidation";
+import { seed } from "@/lib/seed";
 
 /**
  * Runs once when the server starts: validates the environment, opens (and so migrates) the
- * database, and loads the demo story into an empty one.
+ * database, follows other processes' writes, and loads the demo story into an empty database.
  */
 export async function startUp(): Promise<void> {
   let config;
@@ -18,8 +19,9 @@ export async function startUp(): Promise<void> {
   try {
     const database = await getDatabase();
     console.log(`Claimtrail: ${database.engine} database at ${database.location}`);
+    await followWrites(database);
     if (config.SEED_ON_START) {
-      const result = await seed(database.db, defaultSeedDir());
+      const result = await seed(database.db, config.SEED_DIR);
       if (result.created) console.log("Claimtrail: loaded the demo story");
       else if (result.reason !== "already seeded") console.warn(`Claimtrail: demo story not loaded (${result.reason})`);
     }

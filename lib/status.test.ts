@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LinkKind } from "@/db/schema";
-import { deriveStatuses, isContested, rankAnswers, type ClaimTimes, type Clock, type Edge } from "./status";
+import type { Clock } from "./clock";
+import { deriveStatuses, isContested, rankAnswers, type ClaimTimes, type Edge } from "./status";
 
 const day = (d: number) => new Date(Date.UTC(2024, 9, d));
 const logged = day(30);

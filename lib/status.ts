@@ -1,10 +1,8 @@
 import type { LinkKind } from "@/db/schema";
+import type { Clock } from "@/lib/clock";
 import { timeOf } from "@/lib/time";
 
 export type Status = "standing" | "confirmed" | "disputed" | "corrected" | "retracted";
-
-/** The two clocks: what had been published by `asOf`, as Claimtrail knew it at `knownAt`. */
-export type Clock = { asOf: Date; knownAt: Date };
 
 export type ClaimTimes = { id: number; assertedAt: Date; createdAt: Date; relaysClaimId: number | null; questionId: number | null };
 export type Edge = {

@@ -4,7 +4,7 @@ import { rows, useDatabase } from "@/db";
 import { auditEvents } from "@/db/schema";
 import { verifyAuditChain } from "@/lib/audit";
 import { call } from "@/lib/testing/http";
-import { makeEditor, testDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
+import { makeEditor, tableCounts as countTables, testDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
 import * as auditVerify from "./audit/verify/route";
 import * as claimDiff from "./claims/[id]/diff/route";
 import * as claimDrift from "./claims/[id]/drift/route";
@@ -39,17 +39,8 @@ afterAll(async () => {
   await database.close();
 });
 
-/** Counts every row of every table: a rejected write must leave these unchanged. */
-async function tableCounts() {
-  const tables = ["outlets", "documents", "document_versions", "stories", "questions", "claims", "claim_revisions", "links", "audit_events"];
-  const counts: Record<string, number> = {};
-  for (const t of tables) {
-    const r = (await database.db.execute(`select count(*)::int as n from ${t}` as never)) as unknown;
-    const rows = Array.isArray(r) ? r : (r as { rows: { n: number }[] }).rows;
-    counts[t] = rows[0].n;
-  }
-  return counts;
-}
+/** Rows per table: a rejected write must leave these unchanged. */
+const tableCounts = () => countTables(database.db);
 
 async function story(slug: string) {
   const res = await call(stories.POST, { token, body: { title: `Story ${slug}`, slug } });
@@ -252,7 +243,9 @@ describe(`JSON API on ${testEngine()}`, () => {
     expect(full.body.versions.map((v: any) => v.sha256)).toHaveLength(2);
     const spec = await call(openapi.GET);
     expect(spec.body.openapi).toBe("3.1.0");
-    expect(spec.body.components.schemas.ClaimInput.required).toEqual(expect.arrayContaining(["documentId", "text"]));
+    const logClaim = spec.body.paths["/api/stories/{slug}/claims"].post;
+    expect(logClaim.requestBody.content["application/json"].schema.required).toEqual(expect.arrayContaining(["documentId", "text"]));
+    expect(logClaim.security).toEqual([{ bearer: [] }]);
   });
 
   it("answers a new claim with the rows as stored, and its audit event records the same", async () => {

@@ -4,7 +4,7 @@ import { systemActor } from "@/lib/audit";
 import { setEditorState } from "@/lib/auth/editors";
 import { revokeToken } from "@/lib/auth/tokens";
 import { call } from "@/lib/testing/http";
-import { makeEditor, testDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
+import { makeEditor, tableCounts, testDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
 import * as claimLinks from "./claims/[id]/links/route";
 import * as claimRoute from "./claims/[id]/route";
 import * as documentVersions from "./documents/[id]/versions/route";
@@ -33,10 +33,7 @@ afterAll(async () => {
   await database.close();
 });
 
-async function auditCount() {
-  const r = (await database.db.execute("select count(*)::int as n from audit_events" as never)) as unknown;
-  return (Array.isArray(r) ? r : (r as { rows: { n: number }[] }).rows)[0].n as number;
-}
+const auditCount = async () => (await tableCounts(database.db)).audit_events;
 
 type Handler = Parameters<typeof call>[0];
 const writeRoutes: [string, Handler, string, Record<string, string | number>, unknown][] = [
@@ -66,6 +63,31 @@ describe(`who may write through the API, route by route, on ${testEngine()}`, ()
       expect(res.body.error.code).toBe(status === 401 ? "unauthorized" : "forbidden");
     }
     expect(await auditCount()).toBe(before);
+  });
+
+  it.each([
+    ["no token", undefined, 401],
+    ["a read token", "read", 403],
+  ] as const)("an anonymous or read-only POST of a 1 MB body is refused with %s before its body is read", async (_case, which, status) => {
+    // A body that is not JSON and that counts the chunks taken from it: parsed, it would answer 400.
+    let taken = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          taken++;
+          controller.enqueue(new Uint8Array(1_000_000).fill(0x78));
+          controller.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const headers: Record<string, string> = { "content-type": "application/json", "content-length": "1000000" };
+    if (which) headers.authorization = `Bearer ${tokens[which]}`;
+    const req = new Request("http://localhost/api/stories", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+    const res = await stories.POST(req);
+    expect(res.status).toBe(status);
+    expect(taken).toBe(0);
+    expect(req.bodyUsed).toBe(false);
   });
 
   it("a live write token gets through", async () => {

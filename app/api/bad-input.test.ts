@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useDatabase } from "@/db";
 import { MAX_BODY_BYTES, MAX_VERSION_CHARS } from "@/lib/validation";
-import { databaseDigest } from "@/lib/reliability/digest";
+import { databaseDigest } from "@/lib/testing/reliability/digest";
 import { makeEditor, testDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
 import { call, type Call } from "@/lib/testing/http";
 import * as claimDiff from "./claims/[id]/diff/route";

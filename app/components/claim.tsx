@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { statusLabel } from "@/lib/format";
-import type { ClaimView } from "@/lib/read";
+import type { ClaimView } from "@/lib/claims";
 import { StatusBadge, When } from "./status";
 
 /** Where a claim comes from, in one line: outlet, who it quotes, the document and the date. */

@@ -5,6 +5,7 @@ import { setEditorState } from "@/lib/auth/editors";
 import { createSession, SESSION_COOKIE } from "@/lib/auth/sessions";
 import type { FormState } from "@/lib/forms";
 import { makeEditor, testDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
+import { databaseDigest } from "@/lib/testing/reliability/digest";
 
 // Server actions are public endpoints. Next's request context (cookies, headers, redirect) is
 // stood in for here so each action can be called as a browser would, against a real database.
@@ -44,12 +45,8 @@ async function signInAs(who: typeof editor | null) {
   if (who) jar.set(SESSION_COOKIE, (await createSession(database.db, who.editor)).value);
 }
 
-async function rowCounts() {
-  const r = (await database.db.execute(
-    "select (select count(*) from stories) s, (select count(*) from editors) e, (select count(*) from api_tokens where revoked_at is null) t, (select count(*) from questions) q" as never,
-  )) as unknown;
-  return Array.isArray(r) ? r[0] : (r as { rows: unknown[] }).rows[0];
-}
+/** Every row of every table, fingerprinted: a refused action must leave it unchanged, a token's revocation included. */
+const rowCounts = () => databaseDigest(database.db);
 
 const form = (fields: Record<string, string | number>) => {
   const data = new FormData();

@@ -1,195 +1,95 @@
 "use server";
 
-import { redirect } from "next/navigation";
-import { z } from "zod";
-import { getDb } from "@/db";
 import { createEditor, setEditorState } from "@/lib/auth/editors";
-import { createToken, revokeToken, tokenOwner } from "@/lib/auth/tokens";
+import { createToken, revokeToken } from "@/lib/auth/tokens";
 import { requireSessionActor } from "@/lib/auth/web";
-import { createClaim, linkClaims, reviseClaim } from "@/lib/claims";
-import { addVersion, createDocument } from "@/lib/documents";
+import { createClaim, linkClaims, readLinkPreview, reviseClaim } from "@/lib/claims";
+import { addSource, addVersion } from "@/lib/documents";
 import { AppError } from "@/lib/errors";
-import { failed, formInput, formValues, parseForm, type FormState } from "@/lib/forms";
-import { previewLink } from "@/lib/link-preview";
+import { formAction, parseForm } from "@/lib/forms";
 import { addQuestion, createStory } from "@/lib/stories";
-import { claimInput, claimPatch, documentInput, id, linkInput, questionInput, storyInput, versionInput } from "@/lib/validation";
+import {
+  claimEditForm,
+  claimForm,
+  editorChange,
+  editorInput,
+  linkForm,
+  linkPreviewInput,
+  questionForm,
+  sourceForm,
+  sourceFormField,
+  storyInput,
+  tokenInput,
+  tokenRevocation,
+  versionForm,
+} from "@/lib/validation";
 
-// Every action here is a public endpoint: each one parses its input and checks the session itself.
+// Every action here is a public endpoint: formAction checks the session, then parses, then calls lib/.
 
-const leadingId = (v: string) => /^\s*#?(\d+)/.exec(v)?.[1] ?? v;
-const lines = (v: string) => v.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+export const createStoryAction = formAction({ access: "editor", input: storyInput }, async (input, { db, actor }) => ({
+  redirect: `/editor/stories/${(await createStory(db, actor, input)).slug}`,
+}));
 
-export async function createStoryAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const values = formValues(form);
-  let slug: string;
-  try {
-    const input = parseForm(storyInput, formInput(values));
-    const { actor } = await requireSessionActor();
-    slug = (await createStory(await getDb(), actor, input)).slug;
-  } catch (err) {
-    return failed(err, values);
-  }
-  redirect(`/editor/stories/${slug}`);
-}
-
-export async function addQuestionAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const values = formValues(form);
-  try {
-    const input = parseForm(questionInput, formInput(values));
-    const { actor } = await requireSessionActor();
-    const question = await addQuestion(await getDb(), actor, values._story ?? "", input);
-    return { status: "ok", message: `Added the question “${question.label}”.` };
-  } catch (err) {
-    return failed(err, values);
-  }
-}
+export const addQuestionAction = formAction({ access: "editor", input: questionForm }, async ({ _story, ...input }, { db, actor }) => {
+  const question = await addQuestion(db, actor, _story, input);
+  return { status: "ok", message: `Added the question “${question.label}”.` };
+});
 
 /** A source: the document (found again by its normalised URL) and, if pasted, its text as a version. */
-export async function addSourceAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const values = formValues(form);
-  let target: string;
-  try {
-    const { text = "", seenAt = "", note = "", outletName = "", outletHomepage = "", authors = "", ...rest } = values;
-    const input = parseForm(documentInput, {
-      ...formInput({ url: rest.url ?? "", title: rest.title ?? "", publishedAt: rest.publishedAt ?? "", precision: rest.precision ?? "", kind: rest.kind ?? "" }),
-      ...(authors.trim() ? { authors: lines(authors) } : {}),
-      ...(outletName.trim() ? { outlet: { name: outletName, ...(outletHomepage.trim() ? { homepage: outletHomepage } : {}) } } : {}),
-    });
-    const version = text.trim() ? parseForm(versionInput, formInput({ text, seenAt: seenAt || (rest.publishedAt ?? ""), note })) : null;
-    const { actor } = await requireSessionActor();
-    const { document, created } = await (await getDb()).transaction(async (tx) => {
-      const result = await createDocument(tx, actor, input);
-      if (version) await addVersion(tx, actor, result.document.id, version);
-      return result;
-    });
-    target = `/editor/documents/${document.id}?story=${encodeURIComponent(values._story ?? "")}${created ? "" : "&existing=1"}`;
-  } catch (err) {
-    return failed(err, values);
-  }
-  redirect(target);
-}
+export const addSourceAction = formAction({ access: "editor", input: sourceForm, fieldOf: sourceFormField }, async ({ story, source }, { db, actor }) => {
+  const { document, created } = await addSource(db, actor, source);
+  return { redirect: `/editor/documents/${document.id}?story=${encodeURIComponent(story)}${created ? "" : "&existing=1"}` };
+});
 
-export async function addVersionAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const values = formValues(form);
-  try {
-    const documentId = parseForm(id, values._document);
-    const input = parseForm(versionInput, formInput(values));
-    const { actor } = await requireSessionActor();
-    const version = await addVersion(await getDb(), actor, documentId, input);
-    return { status: "ok", message: `Saved version ${version.id}.` };
-  } catch (err) {
-    return failed(err, values);
-  }
-}
+export const addVersionAction = formAction({ access: "editor", input: versionForm }, async ({ _document, ...input }, { db, actor }) => {
+  const version = await addVersion(db, actor, _document, input);
+  return { status: "ok", message: `Saved version ${version.id}.` };
+});
 
-export async function createClaimAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const values = formValues(form);
-  try {
-    const input = parseForm(claimInput, formInput(values, { relaysClaimId: leadingId }));
-    const { actor } = await requireSessionActor();
-    const claim = await createClaim(await getDb(), actor, values._story ?? "", input);
-    return { status: "ok", message: `Logged claim ${claim.id}.`, data: { id: claim.id } };
-  } catch (err) {
-    return failed(err, values);
-  }
-}
+export const createClaimAction = formAction({ access: "editor", input: claimForm }, async ({ _story, ...input }, { db, actor }) => {
+  const claim = await createClaim(db, actor, _story, input);
+  return { status: "ok", message: `Logged claim ${claim.id}.`, data: { id: claim.id } };
+});
 
-export async function linkAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const values = formValues(form);
-  try {
-    const fromId = parseForm(id, values._from);
-    const input = parseForm(linkInput, formInput(values, { targetClaimId: leadingId }));
-    const { actor } = await requireSessionActor();
-    const link = await linkClaims(await getDb(), actor, fromId, input);
-    return { status: "ok", message: `Saved: claim ${fromId} ${link.kind} claim ${link.toClaimId}.` };
-  } catch (err) {
-    return failed(err, values);
-  }
-}
+export const linkAction = formAction({ access: "editor", input: linkForm }, async ({ _from, ...input }, { db, actor }) => {
+  const link = await linkClaims(db, actor, _from, input);
+  return { status: "ok", message: `Saved: claim ${_from} ${link.kind} claim ${link.toClaimId}.` };
+});
 
-export type LinkPreview = Awaited<ReturnType<typeof previewLink>> | { error: string };
+export type LinkPreview = Awaited<ReturnType<typeof readLinkPreview>> | { error: string };
 
+/** What the link being typed would do, as the editor types it. */
 export async function previewLinkAction(fromId: number, kind: string, target: string): Promise<LinkPreview> {
   try {
     await requireSessionActor();
-    const input = parseForm(linkInput, { kind, targetClaimId: leadingId(target) });
-    return await previewLink(await getDb(), parseForm(id, fromId), input);
+    const { _from, ...input } = parseForm(linkPreviewInput, { _from: fromId, kind, targetClaimId: target });
+    return await readLinkPreview(_from, input);
   } catch (err) {
     return { error: err instanceof AppError ? err.message : "No preview for that choice." };
   }
 }
 
-export async function editClaimAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const values = formValues(form);
-  try {
-    const claimId = parseForm(id, values._claim);
-    const input = parseForm(claimPatch, formInput(values));
-    const { actor } = await requireSessionActor();
-    const claim = await reviseClaim(await getDb(), actor, claimId, input);
-    return { status: "ok", message: `Saved revision ${claim.revision}.`, values: { ...values, baseRevision: String(claim.revision), reason: "" } };
-  } catch (err) {
-    return failed(err, values);
-  }
-}
+export const editClaimAction = formAction({ access: "editor", input: claimEditForm }, async ({ _claim, ...patch }, { db, actor, values }) => {
+  const claim = await reviseClaim(db, actor, _claim, patch);
+  return { status: "ok", message: `Saved revision ${claim.revision}.`, values: { ...values, baseRevision: String(claim.revision), reason: "" } };
+});
 
-const newEditor = z.object({ email: z.string(), name: z.string().optional(), role: z.enum(["editor", "admin"]) });
+export const createEditorAction = formAction({ access: "admin", input: editorInput.omit({ password: true }) }, async (input, { db, actor }) => {
+  const { editor, password } = await createEditor(db, actor, input);
+  return { status: "ok", message: `Created ${editor.email}. Their password, shown once:`, data: { secret: password } };
+});
 
-export async function createEditorAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const values = formValues(form);
-  try {
-    const input = parseForm(newEditor, formInput(values));
-    const { actor } = await requireSessionActor("admin");
-    const { editor, password } = await createEditor(await getDb(), actor, input);
-    return { status: "ok", message: `Created ${editor.email}. Their password, shown once:`, data: { secret: password } };
-  } catch (err) {
-    return failed(err, values);
-  }
-}
+export const updateEditorAction = formAction({ access: "admin", input: editorChange }, async ({ _editor, ...change }, { db, actor }) => {
+  const updated = await setEditorState(db, actor, _editor, change);
+  return { status: "ok", message: `${updated.email} is now ${updated.disabledAt ? "disabled" : `an active ${updated.role}`}.` };
+});
 
-const editorChange = z.object({ _editor: id, role: z.enum(["editor", "admin"]).optional(), disabled: z.enum(["0", "1"]).optional() });
+export const createTokenAction = formAction({ access: "editor", input: tokenInput }, async (input, { db, actor, editor }) => {
+  const token = await createToken(db, actor, editor.id, input);
+  return { status: "ok", message: "Copy the token now: it is shown only once.", data: { secret: token.secret } };
+});
 
-export async function updateEditorAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const values = formValues(form);
-  try {
-    const input = parseForm(editorChange, values);
-    const { actor, editor } = await requireSessionActor("admin");
-    if (input._editor === editor.id && (input.disabled === "1" || input.role === "editor")) {
-      throw new AppError("unprocessable", "You cannot disable or demote yourself.");
-    }
-    const updated = await setEditorState(await getDb(), actor, input._editor, {
-      role: input.role,
-      disabled: input.disabled === undefined ? undefined : input.disabled === "1",
-    });
-    return { status: "ok", message: `${updated.email} is now ${updated.disabledAt ? "disabled" : `an active ${updated.role}`}.` };
-  } catch (err) {
-    return failed(err, values);
-  }
-}
-
-const tokenForm = z.object({ name: z.string().trim().min(1, "Name the token.").max(100), scope: z.enum(["read", "write"]) });
-
-export async function createTokenAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const values = formValues(form);
-  try {
-    const input = parseForm(tokenForm, values);
-    const { actor, editor } = await requireSessionActor();
-    const token = await createToken(await getDb(), actor, editor.id, input.name, input.scope);
-    return { status: "ok", message: "Copy the token now: it is shown only once.", data: { secret: token.secret } };
-  } catch (err) {
-    return failed(err, values);
-  }
-}
-
-export async function revokeTokenAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const values = formValues(form);
-  try {
-    const tokenId = parseForm(id, values._token);
-    const { actor, editor } = await requireSessionActor();
-    const db = await getDb();
-    if (editor.role !== "admin" && (await tokenOwner(db, tokenId)) !== editor.id) throw new AppError("forbidden", "You may revoke only your own tokens.");
-    await revokeToken(db, actor, tokenId);
-    return { status: "ok", message: `Revoked token ${tokenId}.` };
-  } catch (err) {
-    return failed(err, values);
-  }
-}
+export const revokeTokenAction = formAction({ access: "editor", input: tokenRevocation }, async ({ _token }, { db, actor }) => {
+  await revokeToken(db, actor, _token);
+  return { status: "ok", message: `Revoked token ${_token}.` };
+});

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getDb } from "@/db";
 import { editorOrSignIn } from "@/lib/auth/web";
-import { listStories } from "@/lib/stories";
+import { readStoryTitles } from "@/lib/stories";
 import { createStoryAction } from "./actions";
 import { ActionForm, Field } from "./components/form";
 
@@ -10,7 +9,7 @@ export const metadata: Metadata = { title: "Editor" };
 
 export default async function EditorHome() {
   await editorOrSignIn("/editor");
-  const stories = await listStories(await getDb(), 200);
+  const stories = await readStoryTitles(200);
   return (
     <>
       <h1>Stories</h1>

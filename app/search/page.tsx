@@ -6,8 +6,8 @@ import { QueryProblems } from "@/app/components/problems";
 import { readSearchParams, type SearchParams } from "@/app/components/query";
 import { StatusBadge } from "@/app/components/status";
 import { plural } from "@/lib/format";
-import { RESULTS_PER_KIND, searchQuery, type Highlighted } from "@/lib/search";
-import { readSearch } from "@/lib/views";
+import { readSearch, RESULTS_PER_KIND, type Highlighted } from "@/lib/search";
+import { searchQuery } from "@/lib/validation";
 
 type Props = { searchParams: SearchParams };
 

@@ -3,15 +3,14 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { setUp } from "@/app/actions/auth";
 import { ActionForm, Field } from "@/app/editor/components/form";
-import { getDb } from "@/db";
-import { setupOpen } from "@/lib/auth/sessions";
+import { isSetupOpen } from "@/lib/auth/sessions";
 
 export const metadata: Metadata = { title: "Set up", robots: { index: false } };
 
 export default async function SetupPage() {
   await connection();
   // Once an admin exists the page is gone.
-  if (!(await setupOpen(await getDb()))) notFound();
+  if (!(await isSetupOpen())) notFound();
   return (
     <section className="narrow">
       <h1>Set up Claimtrail</h1>

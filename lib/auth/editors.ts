@@ -1,24 +1,21 @@
 import { hash, verify } from "@node-rs/argon2";
 import { asc, eq } from "drizzle-orm";
-import { z } from "zod";
-import type { Executor } from "@/db";
-import { apiTokens, editors, roleEnum, sessions, type Editor, type Role } from "@/db/schema";
+import { getDb, type Executor } from "@/db";
+import { apiTokens, editors, sessions, type Editor } from "@/db/schema";
 import { appendAudit, type Actor } from "@/lib/audit";
 import { AppError, notFound } from "@/lib/errors";
 import { newSecret } from "@/lib/auth/tokens";
+import { editorInput, type EditorChange, type EditorInput } from "@/lib/validation";
 
-export const editorInput = z.strictObject({
-  email: z.email("Enter an email address.").max(200).transform((e) => e.toLowerCase()),
-  name: z.string().trim().min(1).max(200).optional(),
-  role: z.enum(roleEnum.enumValues).default("editor"),
-  password: z.string().min(12, "Use at least 12 characters.").max(200).optional(),
-});
-export type EditorInput = z.input<typeof editorInput>;
+export const actorOf = (editor: Pick<Editor, "id" | "email" | "role">): Actor => ({ editorId: editor.id, label: editor.email, admin: editor.role === "admin" });
 
-export const actorOf = (editor: Pick<Editor, "id" | "email">): Actor => ({ editorId: editor.id, label: editor.email });
+const adminsOnly = (actor: Actor) => {
+  if (!actor.admin) throw new AppError("forbidden", "Only an admin may do this.");
+};
 
 /** Creates an editor; without a password one is generated and returned once. */
 export async function createEditor(db: Executor, actor: Actor, raw: EditorInput): Promise<{ editor: Editor; password: string }> {
+  adminsOnly(actor);
   const input = editorInput.parse(raw);
   const password = input.password ?? newSecret().slice(0, 24);
   const passwordHash = await hash(password);
@@ -54,7 +51,16 @@ export async function listEditors(db: Executor) {
   return all.map(({ passwordHash: _h, ...e }) => ({ ...e, tokens: tokens.filter((t) => t.editorId === e.id).map(({ tokenHash: _t, ...t }) => t) }));
 }
 
-export async function setEditorState(db: Executor, actor: Actor, editorId: number, change: { role?: Role; disabled?: boolean }) {
+/** An admin's change to another editor: a new role, or disabled (their sessions end at once) or enabled again. */
+/** Every editor with their tokens (hashes left out), for the editors' pages. */
+export const readEditors = async () => listEditors(await getDb());
+
+export async function setEditorState(db: Executor, actor: Actor, editorId: number, change: Omit<EditorChange, "_editor">) {
+  adminsOnly(actor);
+  // An admin who demoted or disabled themselves could lock everyone out of the editors' pages.
+  if (editorId === actor.editorId && (change.disabled || change.role === "editor")) {
+    throw new AppError("unprocessable", "You cannot disable or demote yourself.");
+  }
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(editors).where(eq(editors.id, editorId)).for("update");
     if (!before) throw notFound(`Editor ${editorId}`);

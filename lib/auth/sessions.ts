@@ -1,5 +1,5 @@
-import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
-import type { Executor } from "@/db";
+import { and, eq, gt, isNull, lt } from "drizzle-orm";
+import { getDb, lockUntilCommit, type Executor } from "@/db";
 import { editors, sessions, setupCodes, type Editor } from "@/db/schema";
 import { appendAudit, systemActor } from "@/lib/audit";
 import { actorOf, createEditor } from "@/lib/auth/editors";
@@ -41,7 +41,8 @@ async function hasAdmin(db: Executor): Promise<boolean> {
   return !!row;
 }
 
-export const setupOpen = async (db: Executor) => !(await hasAdmin(db));
+/** Whether first-run setup is still open: no admin yet. */
+export const isSetupOpen = async () => !(await hasAdmin(await getDb()));
 
 /** At start with no admin: a fresh one-time code, whose hash is stored and which is printed once. */
 export async function issueSetupCode(db: Executor): Promise<string | null> {
@@ -54,7 +55,7 @@ export async function issueSetupCode(db: Executor): Promise<string | null> {
 /** Spends a setup code on the first admin; any code is refused once an admin exists. */
 export async function completeSetup(db: Executor, code: string, input: { email: string; name?: string; password: string }): Promise<Editor> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(7266439)`);
+    await lockUntilCommit(tx, "setup");
     if (await hasAdmin(tx)) throw new AppError("not_found", "Setup is finished: sign in instead.");
     const [spent] = await tx
       .update(setupCodes)

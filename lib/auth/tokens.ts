@@ -3,8 +3,9 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db";
 import { apiTokens, editors, type Editor } from "@/db/schema";
 import { appendAudit, type Actor } from "@/lib/audit";
-import { notFound } from "@/lib/errors";
+import { AppError, notFound } from "@/lib/errors";
 import { sha256 } from "@/lib/sha256";
+import { tokenInput, type TokenInput } from "@/lib/validation";
 
 export const TOKEN_PREFIX = "ct_";
 
@@ -12,8 +13,10 @@ export const newSecret = (prefix = "") => `${prefix}${randomBytes(32).toString("
 
 export type TokenScope = "read" | "write";
 
-/** Issues a token; only its hash is kept, so the secret is shown to the caller once. */
-export async function createToken(db: Executor, actor: Actor, editorId: number, name: string, scope: TokenScope = "write") {
+/** Issues a token to an editor (themselves, or anyone by an admin); only its hash is kept, so the secret is shown to the caller once. */
+export async function createToken(db: Executor, actor: Actor, editorId: number, raw: TokenInput) {
+  if (!actor.admin && editorId !== actor.editorId) throw new AppError("forbidden", "You may make tokens only for yourself.");
+  const { name, scope } = tokenInput.parse(raw);
   const secret = newSecret(TOKEN_PREFIX);
   return db.transaction(async (tx) => {
     const [token] = await tx.insert(apiTokens).values({ editorId, name, scope, tokenHash: sha256(secret) }).returning();
@@ -23,8 +26,10 @@ export async function createToken(db: Executor, actor: Actor, editorId: number, 
   });
 }
 
+/** Revokes a live token: an editor's own, or anyone's by an admin. */
 export async function revokeToken(db: Executor, actor: Actor, tokenId: number) {
   return db.transaction(async (tx) => {
+    if (!actor.admin && (await tokenOwner(tx, tokenId)) !== actor.editorId) throw new AppError("forbidden", "You may revoke only your own tokens.");
     const [token] = await tx
       .update(apiTokens)
       .set({ revokedAt: new Date() })
@@ -47,7 +52,7 @@ export async function editorForToken(db: Executor, secret: string): Promise<{ ed
   return row ?? null;
 }
 
-export async function tokenOwner(db: Executor, tokenId: number): Promise<number | null> {
+async function tokenOwner(db: Executor, tokenId: number): Promise<number | null> {
   const [row] = await db.select({ editorId: apiTokens.editorId }).from(apiTokens).where(eq(apiTokens.id, tokenId));
   return row?.editorId ?? null;
 }

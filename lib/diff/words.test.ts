@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { lcsLength } from "@/lib/testing/lcs";
-import { generateEditedPair } from "./textgen";
+import { generateEditedPair } from "@/lib/testing/textgen";
 import { applyDiff, diffStats, diffWords, tokenize, type DiffOp } from "./words";
 
 // The tokenizer's specification in its most direct form; the real scanner is faster and

@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
-import { rows, type Executor } from "@/db";
+import { intArray, rows, toDate, type Executor } from "@/db";
+import { loadGraph, type ClaimView } from "@/lib/claims/graph";
+import { clockFrom } from "@/lib/clock";
 import { notFound } from "@/lib/errors";
-import { clockFrom, loadGraph, type ClaimView } from "@/lib/read";
 import { deriveStatuses, type Edge, type Status, type StatusInfo } from "@/lib/status";
 import { timeOf } from "@/lib/time";
 import { linkKindsOf, type FeedFilter } from "./query";
@@ -17,9 +18,7 @@ export type ScopeInfo =
 export type FeedState = { scope: ScopeInfo; lastModified: Date; fingerprint: string };
 
 type Row = Record<string, unknown>;
-const toDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 const int = (v: unknown) => Number(v);
-const intArray = (ids: Iterable<number>) => sql`${`{${[...ids].map(Number).join(",")}}`}::int[]`;
 
 /** Ids of the claims in scope, as a subquery; null for the whole site. */
 function scopeClaimIds(type: ScopeInfo["type"], scopeId: SQL): SQL | null {

@@ -13,7 +13,7 @@ import * as storyJson from "@/app/stories/[slug]/feed.json/route";
 import * as storyRss from "@/app/stories/[slug]/feed.xml/route";
 import { useDatabase } from "@/db";
 import { outlets } from "@/db/schema";
-import { SEED_STORY_SLUG, defaultSeedDir, seed } from "@/db/seed";
+import { SEED_STORY_SLUG, seed } from "@/lib/seed";
 import { systemActor } from "@/lib/audit";
 import { createClaim, linkClaims, reviseClaim } from "@/lib/claims";
 import { addVersion, createDocument } from "@/lib/documents";
@@ -161,7 +161,7 @@ let database: TestDatabase;
 beforeAll(async () => {
   database = await testDatabase();
   useDatabase(database);
-  expect(await seed(database.db, defaultSeedDir())).toEqual({ created: true });
+  expect(await seed(database.db)).toEqual({ created: true });
 });
 afterAll(async () => {
   await database.close();
@@ -397,7 +397,7 @@ describe(`feeds of hostile text on ${testEngine()}`, () => {
       const flat = (s: string) => s.replace(/\s+/g, " ");
       const [correction, second, first] = p.entries;
       expect(p.entries).toHaveLength(3);
-      expect(correction!.title).toBe(`${OUTLET} corrects its earlier claim: ${QUESTION}`);
+      expect(correction!.title).toBe(`${OUTLET} corrects its own earlier claim: ${QUESTION}`);
       expect(second!.title).toBe(`${OUTLET}: ${flat(SECOND)}`);
       expect(first!.title).toBe(`${OUTLET}: ${flat(FIRST)}`);
       expect(first!.text).toContain(FIRST);
@@ -481,7 +481,7 @@ describe(`feeds of hostile text on ${testEngine()}`, () => {
     const afterLink = await getFeed("story", "json", { slug, headers: { "if-none-match": etag3 } });
     expect(afterLink.status).toBe(200);
     expect(afterLink.body.items[0].id).toBe(`urn:claimtrail:link:${link.id}`);
-    expect(afterLink.body.items[0].title).toBe(`${OUTLET} confirms its earlier claim: ${QUESTION}`);
+    expect(afterLink.body.items[0].title).toBe(`${OUTLET} confirms its own earlier claim: ${QUESTION}`);
     expect(afterLink.body.items[0]._claimtrail).toMatchObject({ status_before: "standing", status_after: "confirmed" });
     expect((await getFeed("outlet", "json", { slug: outletSlug })).headers.get("etag")).not.toBe(outletEtag);
   });

@@ -1,13 +1,14 @@
 import { getDb } from "@/db";
 import { memo } from "@/lib/cache";
-import { env } from "@/lib/env";
 import { toAppError, type AppError } from "@/lib/errors";
 import { readQuery } from "@/lib/http";
+import { publicOrigin } from "@/lib/origin";
 import { sha256 } from "@/lib/sha256";
 import { timeOf } from "@/lib/time";
 import { feedState, loadFeedEvents, type FeedScope, type FeedState } from "./events";
 import { feedItem } from "./items";
-import { feedFilter, feedQuery, type FeedFilter } from "./query";
+import { feedQuery } from "@/lib/validation";
+import { feedFilter, type FeedFilter } from "./query";
 import { FEED_CONTENT_TYPES, renderFeed, xmlText, type FeedDocument, type FeedFormat } from "./render";
 
 // Bumped when the markup changes, so readers holding an old copy fetch the new one.
@@ -17,27 +18,8 @@ const RENDERING = "1";
 // which costs one small query.
 const CACHE_CONTROL = "public, max-age=300";
 
-/**
- * Links in feeds point at PUBLIC_URL when it is set, else at the host the request came to. Next
- * rebuilds `req.url` on its own hostname (localhost), so the host comes from the forwarded
- * headers Next fills in from Host. Item ids do not depend on any of this.
- */
-function baseUrl(req: Request): string {
-  const configured = env().PUBLIC_URL;
-  if (configured) return configured.replace(/\/+$/, "");
-  const url = new URL(req.url);
-  const first = (name: string) => req.headers.get(name)?.split(",")[0]?.trim();
-  const proto = first("x-forwarded-proto");
-  const host = first("x-forwarded-host") ?? first("host");
-  if (host && (proto === "http" || proto === "https" || proto === undefined)) {
-    try {
-      return new URL(`${proto ?? url.protocol.slice(0, -1)}://${host}`).origin;
-    } catch {
-      // A malformed Host falls back to the URL Next built.
-    }
-  }
-  return url.origin;
-}
+/** Links in feeds point at PUBLIC_URL when it is set, else at the host the request came to (lib/origin.ts). Item ids do not depend on it. */
+const baseUrl = (req: Request): string => publicOrigin(req.headers, req.url);
 
 export function feedEtag(format: FeedFormat, state: FeedState, filter: FeedFilter, base: string): string {
   const key = [RENDERING, format, base, filter.kinds.join(","), filter.limit, state.fingerprint].join("\n");

@@ -1,8 +1,9 @@
 import type { LinkKind } from "@/db/schema";
-import { diffClaimTexts } from "@/lib/claim-diffs";
+import { diffClaimTexts } from "@/lib/claims/diffs";
+import type { ClaimView } from "@/lib/claims/graph";
 import type { DiffOp } from "@/lib/diff/words";
 import { formatDate, statusLabel } from "@/lib/format";
-import type { ClaimView } from "@/lib/read";
+import { linkTarget, possessive, replaces } from "@/lib/links";
 import { timeOf } from "@/lib/time";
 import type { ClaimEvent, FeedClaim, FeedEvent, LinkEvent } from "./events";
 import { questionPhrase } from "./phrase";
@@ -47,24 +48,14 @@ export function clip(text: string, max: number): string {
   return `${(space > cut.length / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-const possessive = (name: string) => `${name}’s`;
-
-/** Whom the link is aimed at, seen from the outlet that made it. */
-function targetPhrase(event: LinkEvent): string {
-  const { from, to, toRelays } = event;
-  const relayed = toRelays && toRelays.outlet.id !== to.outlet.id ? toRelays : null;
-  if (to.outlet.id === from.outlet.id) return relayed ? `its relay of ${relayed.outlet.name}` : "its earlier claim";
-  if (!relayed) return to.outlet.name;
-  return relayed.outlet.id === from.outlet.id ? `${possessive(to.outlet.name)} relay of its claim` : `${possessive(to.outlet.name)} relay of ${relayed.outlet.name}`;
-}
-
 function topicOf(claim: FeedClaim): string {
   if (claim.question) return questionPhrase(claim.question) ?? claim.question;
   return `“${clip(claim.text, 100)}”`;
 }
 
 export function linkTitle(event: LinkEvent): string {
-  return clip(`${event.from.outlet.name} ${event.link.kind} ${targetPhrase(event)}: ${topicOf(event.to)}`, 300);
+  const target = linkTarget({ outlet: event.from.outlet, target: event.to.outlet, targetRelays: event.toRelays?.outlet ?? null });
+  return clip(`${event.from.outlet.name} ${event.link.kind} ${target}: ${topicOf(event.to)}`, 300);
 }
 
 export function claimTitle(claim: FeedClaim): string {
@@ -136,9 +127,7 @@ export function claimItem(event: ClaimEvent, base: string): FeedItem {
   };
 }
 
-// Corrections replace words; contradictions and confirmations set two accounts side by side.
-const replaces = (kind: LinkKind) => kind === "corrects" || kind === "supersedes" || kind === "retracts";
-
+// Corrections replace words (lib/links.ts); contradictions and confirmations set two accounts side by side.
 const linkLabels: Record<LinkKind, string> = {
   corrects: "The claim it corrects",
   contradicts: "The claim it contradicts",

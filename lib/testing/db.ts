@@ -2,10 +2,14 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
-import { migrateDatabase, openDatabase, wrapPglite, type Database, type Db } from "@/db";
+import { migrateDatabase, openDatabase, useDatabase, wrapPglite, type Database, type Db, type Executor } from "@/db";
 import { systemActor } from "@/lib/audit";
 import { createEditor } from "@/lib/auth/editors";
 import { createToken } from "@/lib/auth/tokens";
+import { countRows } from "@/lib/backup";
+// Test processes invalidate their caches on commit, as the server does.
+import "@/lib/invalidation";
+import { seed } from "@/lib/seed";
 
 /** The engine tests run on: PostgreSQL when TEST_DATABASE_URL is set, else PGlite in memory. */
 export const testEngine = (): "postgres" | "pglite" => (process.env.TEST_DATABASE_URL ? "postgres" : "pglite");
@@ -48,9 +52,24 @@ export async function testDatabase(): Promise<TestDatabase> {
   return database;
 }
 
+/**
+ * A test database holding the demo story (the repository's own fixture), made the process's
+ * database so that the readers and route handlers under test use it.
+ */
+export async function seededTestDatabase(): Promise<TestDatabase> {
+  const database = await testDatabase();
+  const result = await seed(database.db);
+  if (!result.created) throw new Error(`The demo story was not loaded: ${result.reason}`);
+  useDatabase(database);
+  return database;
+}
+
+/** Rows per table: equal before and after a refused write means it changed nothing. */
+export const tableCounts = (db: Executor): Promise<Record<string, number>> => countRows(db);
+
 export async function makeEditor(db: Db, role: "editor" | "admin" = "editor", scope: "read" | "write" = "write") {
   const email = `editor-${randomBytes(4).toString("hex")}@example.test`;
   const { editor, password } = await createEditor(db, systemActor("test"), { email, role, password: "correct horse battery staple" });
-  const token = await createToken(db, systemActor("test"), editor.id, "test", scope);
+  const token = await createToken(db, systemActor("test"), editor.id, { name: "test", scope });
   return { editor, password, token: token.secret, tokenId: token.id };
 }

@@ -1,16 +1,9 @@
-import { sql } from "drizzle-orm";
-import { getDatabase, latestMigration } from "@/db";
-import { isDatabaseUnavailable } from "@/lib/errors";
+import { checkHealth } from "@/lib/health";
+import { endpoint, json } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  try {
-    const database = await getDatabase();
-    await database.db.execute(sql`select 1`);
-    return Response.json({ ok: true, database: database.engine, migrations: await latestMigration(database.db) });
-  } catch (err) {
-    const reason = isDatabaseUnavailable(err) ? "The database cannot be reached." : `The database failed: ${(err as Error).message}`;
-    return Response.json({ ok: false, reason }, { status: 503, headers: { "Retry-After": "5" } });
-  }
-}
+export const GET = endpoint({ summary: "Liveness and database state; 503 while the database is unreachable" }, async () => {
+  const health = await checkHealth();
+  return health.ok ? json(health) : json(health, 503, { "Retry-After": "5" });
+});

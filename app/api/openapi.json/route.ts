@@ -1,7 +1,7 @@
+import { endpoint, json } from "@/lib/http";
 import { openApiDocument } from "@/lib/openapi";
+import { API_ROUTES } from "../routes";
 
 export const dynamic = "force-static";
 
-export function GET() {
-  return Response.json(openApiDocument());
-}
+export const GET = endpoint({ summary: "This description of the API" }, async () => json(openApiDocument(API_ROUTES)));

@@ -1,10 +1,11 @@
+import { endpoint, json } from "@/lib/http";
 import { createOutlet } from "@/lib/outlets";
-import { json, readBody, requireWriter, route } from "@/lib/http";
 import { outletInput } from "@/lib/validation";
 
-export const POST = route(async (req, { db }) => {
-  const input = await readBody(req, outletInput);
-  const { actor } = await requireWriter(req, db);
-  const { outlet, created } = await createOutlet(db, actor, input);
-  return json(outlet, created ? 201 : 200);
-});
+export const POST = endpoint(
+  { summary: "Create an outlet, or return the one with that name (200)", auth: "write", body: outletInput, status: 201 },
+  async ({ db, actor, body }) => {
+    const { outlet, created } = await createOutlet(db, actor, body);
+    return json(outlet, created ? 201 : 200);
+  },
+);

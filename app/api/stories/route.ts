@@ -1,9 +1,7 @@
-import { json, readBody, requireWriter, route } from "@/lib/http";
+import { endpoint, json } from "@/lib/http";
 import { createStory } from "@/lib/stories";
 import { storyInput } from "@/lib/validation";
 
-export const POST = route(async (req, { db }) => {
-  const input = await readBody(req, storyInput);
-  const { actor } = await requireWriter(req, db);
-  return json(await createStory(db, actor, input), 201);
-});
+export const POST = endpoint({ summary: "Create a story", auth: "write", body: storyInput, status: 201 }, async ({ db, actor, body }) =>
+  json(await createStory(db, actor, body), 201),
+);

@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { z } from "zod";
 import { ClaimSource, RelayNotice } from "@/app/components/claim";
 import { Diff, DiffLayoutSwitch, type DiffLayout } from "@/app/components/diff";
 import { orNotFound } from "@/app/components/load";
@@ -10,17 +9,14 @@ import { QueryProblems } from "@/app/components/problems";
 import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/query";
 import { siteOrigin } from "@/app/components/site";
 import { StatusBadge, When } from "@/app/components/status";
-import { diffClaimTexts } from "@/lib/claim-diffs";
+import { diffClaimTexts, readClaim, type ClaimDetail, type ClaimView, type LinkView } from "@/lib/claims";
 import { diffStats } from "@/lib/diff/words";
-import { formatDate, formatInstant, hostLabel, instantParam, linkPassive, statusLabel, statusMeaning, truncate } from "@/lib/format";
+import { formatDate, formatInstant, hostLabel, instantParam, statusLabel, statusMeaning, truncate } from "@/lib/format";
 import { claimJsonLd, serializeJsonLd } from "@/lib/jsonld";
-import type { ClaimDetail, ClaimView, LinkView } from "@/lib/read";
-import { id as idSchema, timeQuery } from "@/lib/validation";
-import { readClaim } from "@/lib/views";
+import { linkPassive, replaces } from "@/lib/links";
+import { claimPageQuery, id as idSchema } from "@/lib/validation";
 
 type Props = { params: Promise<{ id: string }>; searchParams: SearchParams };
-
-const claimQuery = timeQuery.extend({ layout: z.enum(["inline", "side"], { error: "The layout is either “inline” or “side”." }).optional() });
 
 const parseId = (raw: string) => {
   const parsed = idSchema.safeParse(raw);
@@ -43,8 +39,6 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
     openGraph: { type: "article", title: truncate(claim.text, 90), description, url: path, publishedTime: claim.assertedAt.toISOString() },
   };
 }
-
-const isCorrection = (kind: LinkView["kind"]) => kind === "corrects" || kind === "supersedes" || kind === "retracts";
 
 /** A claim's words and quote against another's, older first, as the page's chosen layout. */
 function ClaimPairDiff({ older, newer, layout }: { older: ClaimView; newer: ClaimView; layout: DiffLayout }) {
@@ -125,7 +119,7 @@ function Why({ detail }: { detail: ClaimDetail }) {
 export default async function ClaimPage({ params, searchParams }: Props) {
   await connection();
   const id = parseId((await params).id);
-  const { data: query, problems } = await readSearchParams(searchParams, claimQuery);
+  const { data: query, problems } = await readSearchParams(searchParams, claimPageQuery);
   const layout: DiffLayout = query.layout ?? "inline";
   const timed = query.asOf !== undefined || query.knownAt !== undefined;
   const detail = await orNotFound(readClaim(id, { asOf: query.asOf, knownAt: query.knownAt }));
@@ -134,7 +128,7 @@ export default async function ClaimPage({ params, searchParams }: Props) {
   const path = `/claims/${claim.id}`;
   const time = { asOf: query.asOf ? instantParam(query.asOf) : undefined, knownAt: query.knownAt ? instantParam(query.knownAt) : undefined };
   const layoutHref = (l: DiffLayout) => hrefWith(path, { ...time, layout: l === "inline" ? undefined : l });
-  const corrections = [...linksIn, ...linksOut].some((l) => isCorrection(l.kind));
+  const corrections = [...linksIn, ...linksOut].some((l) => replaces(l.kind));
   const hasDiffs = relayChain.length > 0 || linksIn.length + linksOut.length > 0 || revisions.length > 1;
   const chain = [claim, ...relayChain];
 

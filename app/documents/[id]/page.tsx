@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { z } from "zod";
 import { Diff, DiffLayoutSwitch, type DiffLayout } from "@/app/components/diff";
 import { orNotFound } from "@/app/components/load";
 import { QueryProblems } from "@/app/components/problems";
@@ -10,12 +9,10 @@ import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/
 import { When } from "@/app/components/status";
 import { diffWords } from "@/lib/diff/words";
 import { formatInstant, hostLabel, plural, truncate } from "@/lib/format";
-import { id as idSchema } from "@/lib/validation";
-import { readDocument } from "@/lib/views";
+import { readDocument } from "@/lib/documents";
+import { documentPageQuery, id as idSchema } from "@/lib/validation";
 
 type Props = { params: Promise<{ id: string }>; searchParams: SearchParams };
-
-const documentQuery = z.object({ layout: z.enum(["inline", "side"], { error: "The layout is either “inline” or “side”." }).optional() });
 
 const parseId = (raw: string) => {
   const parsed = idSchema.safeParse(raw);
@@ -38,7 +35,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function DocumentPage({ params, searchParams }: Props) {
   await connection();
   const doc = await orNotFound(readDocument(parseId((await params).id)));
-  const { data: query, problems } = await readSearchParams(searchParams, documentQuery);
+  const { data: query, problems } = await readSearchParams(searchParams, documentPageQuery);
   const layout: DiffLayout = query.layout ?? "inline";
   const path = `/documents/${doc.id}`;
   const versions = doc.versions;

@@ -1,30 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { z } from "zod";
-import { getDb } from "@/db";
-import { listAuditEvents, verifyAuditChain } from "@/lib/audit";
-import { listEditors } from "@/lib/auth/editors";
+import { readAuditLog, readChainVerdict } from "@/lib/audit";
+import { readEditors } from "@/lib/auth/editors";
 import { editorOrSignIn } from "@/lib/auth/web";
-import { listStories } from "@/lib/stories";
+import { readStoryTitles } from "@/lib/stories";
+import { AUDITED_ENTITIES, auditFilter } from "@/lib/validation";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-const filterSchema = z.object({
-  editor: z.coerce.number().int().positive().optional().catch(undefined),
-  story: z.coerce.number().int().positive().optional().catch(undefined),
-  kind: z.enum(["outlet", "document", "document_version", "story", "question", "claim", "link", "editor", "api_token"]).optional().catch(undefined),
-  before: z.coerce.number().int().positive().optional().catch(undefined),
-});
-
 export default async function Audit({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await editorOrSignIn("/editor/audit");
-  const filter = filterSchema.parse(Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => v !== "")));
-  const db = await getDb();
+  const filter = auditFilter.parse(Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => v !== "")));
   const [events, verdict, people, stories] = await Promise.all([
-    listAuditEvents(db, { editorId: filter.editor, storyId: filter.story, entity: filter.kind, beforeId: filter.before, limit: 100 }),
-    verifyAuditChain(db),
-    listEditors(db),
-    listStories(db, 500),
+    readAuditLog({ editorId: filter.editor, storyId: filter.story, entity: filter.kind, beforeId: filter.before, limit: 100 }),
+    readChainVerdict(),
+    readEditors(),
+    readStoryTitles(500),
   ]);
   const older = events.length === 100 ? events.at(-1)!.id : null;
   return (
@@ -60,7 +51,7 @@ export default async function Audit({ searchParams }: { searchParams: Promise<Re
           <label htmlFor="f-kind">Kind</label>
           <select id="f-kind" name="kind" defaultValue={filter.kind ?? ""}>
             <option value="">Any kind</option>
-            {filterSchema.shape.kind.unwrap().unwrap().options.map((k) => (
+            {AUDITED_ENTITIES.map((k) => (
               <option key={k} value={k}>
                 {k}
               </option>

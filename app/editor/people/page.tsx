@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import { getDb } from "@/db";
-import { listEditors } from "@/lib/auth/editors";
+import { readEditors } from "@/lib/auth/editors";
 import { editorOrSignIn } from "@/lib/auth/web";
 import { createEditorAction, revokeTokenAction, updateEditorAction } from "../actions";
 import { ActionForm, Field } from "../components/form";
@@ -9,7 +8,7 @@ export const metadata: Metadata = { title: "People" };
 
 export default async function People() {
   const me = await editorOrSignIn("/editor/people", "admin");
-  const people = await listEditors(await getDb());
+  const people = await readEditors();
   return (
     <>
       <h1>People</h1>

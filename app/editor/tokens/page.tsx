@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import { getDb } from "@/db";
-import { listEditors } from "@/lib/auth/editors";
+import { readEditors } from "@/lib/auth/editors";
 import { editorOrSignIn } from "@/lib/auth/web";
 import { formatDate } from "@/lib/format";
 import { createTokenAction, revokeTokenAction } from "../actions";
@@ -10,7 +9,7 @@ export const metadata: Metadata = { title: "API tokens" };
 
 export default async function Tokens() {
   const editor = await editorOrSignIn("/editor/tokens");
-  const me = (await listEditors(await getDb())).find((e) => e.id === editor.id)!;
+  const me = (await readEditors()).find((e) => e.id === editor.id)!;
   return (
     <>
       <h1>API tokens</h1>

@@ -7,8 +7,8 @@ import { QueryProblems } from "@/app/components/problems";
 import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/query";
 import { feedAlternates } from "@/lib/feeds/discovery";
 import { hostLabel, plural } from "@/lib/format";
-import { pageQuery } from "@/lib/stories";
-import { readOutlet } from "@/lib/views";
+import { readOutlet } from "@/lib/outlets";
+import { pageQuery } from "@/lib/validation";
 
 type Props = { params: Promise<{ slug: string }>; searchParams: SearchParams };
 

@@ -9,20 +9,17 @@ import { QueryProblems } from "@/app/components/problems";
 import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/query";
 import { ContestedBadge, StatusBadge, When } from "@/app/components/status";
 import { feedAlternates } from "@/lib/feeds/discovery";
+import type { ClaimView } from "@/lib/claims";
 import { formatInstant, instantParam, plural, truncate } from "@/lib/format";
-import type { ClaimView, QuestionView, TimelineEvent } from "@/lib/read";
-import { describeLink, pageQuery } from "@/lib/stories";
-import { timeQuery } from "@/lib/validation";
-import { readStory, readStoryEvents, readTimeline } from "@/lib/views";
+import { describeLink, replaces } from "@/lib/links";
+import { readStory, type QuestionView, type TimelineEvent } from "@/lib/stories";
+import { storyPageQuery } from "@/lib/validation";
 
 type Props = { params: Promise<{ slug: string }>; searchParams: SearchParams };
 
-// The query the page reads; its metadata reads the same, so both take the story from one load.
-const storyQuery = timeQuery.extend(pageQuery.shape);
-
 export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
   const { slug } = await params;
-  const { data: query } = await readSearchParams(searchParams, storyQuery);
+  const { data: query } = await readSearchParams(searchParams, storyPageQuery);
   const { story } = await orNotFound(readStory(slug, query));
   const path = `/stories/${story.slug}`;
   const description = truncate(story.summary ?? `What was reported about “${story.title}”, and how it was corrected.`, 200);
@@ -86,7 +83,7 @@ function Question({ question }: { question: QuestionView }) {
   );
 }
 
-function Event({ event, claims, path, knownAt }: { event: TimelineEvent; claims: Map<number, ClaimView>; path: string; knownAt?: string }) {
+function Event({ event, path, knownAt }: { event: TimelineEvent; path: string; knownAt?: string }) {
   const asOfHere = hrefWith(path, { asOf: instantParam(event.at), knownAt });
   if (event.type === "claim") {
     return (
@@ -101,11 +98,10 @@ function Event({ event, claims, path, knownAt }: { event: TimelineEvent; claims:
       </li>
     );
   }
-  const { link, from, to } = event;
-  const relayed = to.relaysClaimId ? claims.get(to.relaysClaimId) : undefined;
-  const headline = describeLink({ kind: link.kind, outlet: from.outlet.name, targetOutlet: to.outlet.name, targetRelaysOutlet: relayed?.outlet.name ?? null });
+  const { link, from, to, toRelays } = event;
+  const headline = describeLink(link.kind, { outlet: from.outlet, target: to.outlet, targetRelays: toRelays?.outlet ?? null });
   const sameOutlet = from.outlet.id === to.outlet.id;
-  const hasDiff = link.kind === "corrects" || link.kind === "supersedes" || link.kind === "retracts";
+  const hasDiff = replaces(link.kind);
   return (
     <li className={`event event-link event-${link.kind}`}>
       <p className="event-when">
@@ -143,26 +139,13 @@ const MORE_ANSWERS_SHOWN = 10;
 export default async function StoryPage({ params, searchParams }: Props) {
   await connection();
   const { slug } = await params;
-  const { data: query, problems } = await readSearchParams(searchParams, storyQuery);
-  const [view, timeline, events] = await orNotFound(Promise.all([readStory(slug, query), readTimeline(slug, query), readStoryEvents(slug, query)]));
+  const { data: query, problems } = await readSearchParams(searchParams, storyPageQuery);
+  const view = await orNotFound(readStory(slug, query));
   const path = `/stories/${view.story.slug}`;
   const knownAt = query.knownAt ? instantParam(query.knownAt) : undefined;
-  const firstEvent = events[0];
+  const firstEvent = view.stops[0];
   // Big stories page their timeline, so a page's size does not grow with the story.
-  const { page, pages, shown } = pageOf(timeline.events, query.page, TIMELINE_PAGE);
-  // The claims the shown corrections' targets relay, to name their outlets.
-  const relayed = new Set(shown.flatMap((e) => (e.type === "link" && e.to.relaysClaimId ? [e.to.relaysClaimId] : [])));
-  const byId = new Map<number, ClaimView>();
-  const note = (c: ClaimView) => relayed.has(c.id) && byId.set(c.id, c);
-  if (relayed.size) {
-    for (const e of timeline.events) {
-      if (e.type === "claim") note(e.claim);
-      else {
-        note(e.from);
-        note(e.to);
-      }
-    }
-  }
+  const { page, pages, shown } = pageOf(view.timeline, query.page, TIMELINE_PAGE);
   const pageHref = (n: number) => hrefWith(path, { asOf: query.asOf ? instantParam(query.asOf) : undefined, knownAt, page: n === 1 ? undefined : n });
   const changesHref = hrefWith(`${path}/changes`, {
     from: firstEvent ? instantParam(firstEvent) : undefined,
@@ -177,7 +160,7 @@ export default async function StoryPage({ params, searchParams }: Props) {
         {view.story.summary && <p className="lede">{view.story.summary}</p>}
       </header>
       <QueryProblems problems={problems} fallback="Showing the latest account instead." />
-      <AsOfControl path={path} events={events} asOf={query.asOf} knownAt={query.knownAt} />
+      <AsOfControl path={path} events={view.stops} asOf={query.asOf} knownAt={query.knownAt} />
 
       <section aria-labelledby="account">
         <h2 id="account">
@@ -206,12 +189,12 @@ export default async function StoryPage({ params, searchParams }: Props) {
           Every claim and correction in date order: {plural(view.claims.length, "claim")}, {plural(view.links.length, "link")} between claims.{" "}
           <Link href={changesHref}>Compare two dates</Link>
         </p>
-        {timeline.events.length === 0 ? (
+        {view.timeline.length === 0 ? (
           <p className="meta">Nothing had been reported by then.</p>
         ) : (
           <ol className="timeline" start={(page - 1) * TIMELINE_PAGE + 1}>
             {shown.map((e) => (
-              <Event key={e.type === "claim" ? `c${e.claim.id}` : `l${e.link.id}`} event={e} claims={byId} path={path} knownAt={knownAt} />
+              <Event key={e.type === "claim" ? `c${e.claim.id}` : `l${e.link.id}`} event={e} path={path} knownAt={knownAt} />
             ))}
           </ol>
         )}

@@ -1,15 +1,12 @@
-import { reviseClaim } from "@/lib/claims";
-import { json, readBody, readParam, readQuery, requireWriter, route } from "@/lib/http";
-import { clockFrom, getClaimDetail } from "@/lib/read";
-import { claimPatch, id, timeQuery } from "@/lib/validation";
+import { readClaim, reviseClaim } from "@/lib/claims";
+import { endpoint, json } from "@/lib/http";
+import { claimPatch, timeQuery } from "@/lib/validation";
+import { claimParams } from "./params";
 
-export const GET = route(async (req, { params, db }) =>
-  json(await getClaimDetail(db, readParam(params.id, id, "The claim"), clockFrom(readQuery(req, timeQuery)))),
+export const GET = endpoint({ summary: "A claim: status, relay chain, links, revisions", params: claimParams, query: timeQuery }, async ({ params, query }) =>
+  json(await readClaim(params.id, query)),
 );
 
-export const PATCH = route(async (req, { params, db }) => {
-  const claimId = readParam(params.id, id, "The claim");
-  const input = await readBody(req, claimPatch);
-  const { actor } = await requireWriter(req, db);
-  return json(await reviseClaim(db, actor, claimId, input));
-});
+export const PATCH = endpoint({ summary: "Edit a claim (a new revision)", auth: "write", params: claimParams, body: claimPatch }, async ({ db, actor, params, body }) =>
+  json(await reviseClaim(db, actor, params.id, body)),
+);

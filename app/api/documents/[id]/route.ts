@@ -1,5 +1,5 @@
-import { getDocument } from "@/lib/documents";
-import { json, readParam, route } from "@/lib/http";
-import { id } from "@/lib/validation";
+import { readDocument } from "@/lib/documents";
+import { endpoint, json } from "@/lib/http";
+import { documentParams } from "./params";
 
-export const GET = route(async (_req, { params, db }) => json(await getDocument(db, readParam(params.id, id, "The document"))));
+export const GET = endpoint({ summary: "A document with its versions", params: documentParams }, async ({ params }) => json(await readDocument(params.id)));

@@ -1,4 +1,7 @@
-import { json, route } from "@/lib/http";
-import { getOutletRecord } from "@/lib/outlets";
+import { endpoint, json, pathParam } from "@/lib/http";
+import { readOutlet } from "@/lib/outlets";
+import { slugParam } from "@/lib/validation";
 
-export const GET = route(async (_req, { params, db }) => json(await getOutletRecord(db, params.slug!)));
+export const GET = endpoint({ summary: "An outlet and its record", params: { slug: pathParam(slugParam, "The outlet") } }, async ({ params }) =>
+  json(await readOutlet(params.slug)),
+);

@@ -1,5 +1,8 @@
-import { jsonText, readQuery, route } from "@/lib/http";
+import { endpoint, jsonText } from "@/lib/http";
+import { readStoryJson } from "@/lib/stories";
 import { timeQuery } from "@/lib/validation";
-import { readStoryJson } from "@/lib/views";
+import { storyParams } from "./params";
 
-export const GET = route(async (req, { params }) => jsonText(await readStoryJson(params.slug!, readQuery(req, timeQuery))));
+export const GET = endpoint({ summary: "A story: questions with best answers, claims with status", params: storyParams, query: timeQuery }, async ({ params, query }) =>
+  jsonText(await readStoryJson(params.slug, query)),
+);

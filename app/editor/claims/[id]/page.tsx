@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getDb } from "@/db";
 import { editorOrSignIn } from "@/lib/auth/web";
 import { orNotFound } from "@/app/components/load";
 import { statusLabel } from "@/lib/format";
-import { clockFrom, getClaimDetail, getStoryView } from "@/lib/read";
+import { readClaim } from "@/lib/claims";
+import { readStory } from "@/lib/stories";
 import { id as idSchema } from "@/lib/validation";
 import { EditClaim } from "../../components/edit-claim";
 import { LinkForm } from "../../components/link-form";
@@ -17,10 +17,9 @@ export default async function EditorClaim({ params }: { params: Promise<{ id: st
   const claimId = idSchema.safeParse(id);
   if (!claimId.success) notFound();
   await editorOrSignIn(`/editor/claims/${id}`);
-  const db = await getDb();
-  const detail = await orNotFound(getClaimDetail(db, claimId.data, clockFrom({})));
+  const detail = await orNotFound(readClaim(claimId.data));
   const { claim } = detail;
-  const story = await getStoryView(db, claim.storySlug, clockFrom({}));
+  const story = await readStory(claim.storySlug);
   const candidates = story.claims.filter((c) => c.id !== claim.id && c.assertedAt <= claim.assertedAt).map((c) => ({ id: c.id, label: `${c.outlet.name}: ${c.text}` }));
   return (
     <>

@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getDb } from "@/db";
 import { editorOrSignIn } from "@/lib/auth/web";
-import { getDocument } from "@/lib/documents";
+import { readDocument } from "@/lib/documents";
 import { orNotFound } from "@/app/components/load";
 import { formatDate } from "@/lib/format";
-import { clockFrom, getStoryView } from "@/lib/read";
+import { readStory } from "@/lib/stories";
 import { id as idSchema } from "@/lib/validation";
 import { addVersionAction, createClaimAction } from "../../actions";
 import { ActionForm, Field } from "../../components/form";
@@ -19,9 +18,8 @@ export default async function EditorDocument({ params, searchParams }: { params:
   const documentId = idSchema.safeParse(id);
   if (!documentId.success) notFound();
   await editorOrSignIn(`/editor/documents/${id}`);
-  const db = await getDb();
-  const document = await orNotFound(getDocument(db, documentId.data));
-  const view = story ? await orNotFound(getStoryView(db, story, clockFrom({}))) : null;
+  const document = await orNotFound(readDocument(documentId.data));
+  const view = story ? await orNotFound(readStory(story)) : null;
   const versions = document.versions.map((v, i) => ({ id: v.id, label: `Version ${i + 1} · ${formatDate(v.seenAt)}${v.note ? ` · ${v.note}` : ""}`, text: v.text }));
   return (
     <>

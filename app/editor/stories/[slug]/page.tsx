@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { documentKindEnum } from "@/db/schema";
-import { getDb } from "@/db";
 import { editorOrSignIn } from "@/lib/auth/web";
 import { orNotFound } from "@/app/components/load";
 import { formatDate, statusLabel } from "@/lib/format";
-import { clockFrom, getStoryView } from "@/lib/read";
+import { readStory } from "@/lib/stories";
 import { addQuestionAction, addSourceAction } from "../../actions";
 import { ActionForm, Field } from "../../components/form";
 
@@ -22,7 +21,7 @@ export const precisionOptions = [
 export default async function EditorStory({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   await editorOrSignIn(`/editor/stories/${slug}`);
-  const view = await orNotFound(getStoryView(await getDb(), slug, clockFrom({})));
+  const view = await orNotFound(readStory(slug));
   const documents = new Map(view.claims.map((c) => [c.document.id, c]));
   return (
     <>

@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import { z } from "zod";
-import { getDb } from "@/db";
 import { ClaimSummary } from "@/app/components/claim";
 import { Diff, DiffLayoutSwitch, type DiffLayout } from "@/app/components/diff";
 import { orNotFound } from "@/app/components/load";
@@ -10,22 +8,16 @@ import { QueryProblems } from "@/app/components/problems";
 import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/query";
 import { StatusBadge, When } from "@/app/components/status";
 import { diffWords } from "@/lib/diff/words";
-import { formatInstant, instantParam, linkPassive, plural } from "@/lib/format";
-import { getStoryChanges, type ClaimView } from "@/lib/read";
-import { instant } from "@/lib/validation";
-import { readChanges, readStory, readStoryEvents } from "@/lib/views";
+import type { ClaimView } from "@/lib/claims";
+import { formatInstant, instantParam, plural } from "@/lib/format";
+import { linkPassive } from "@/lib/links";
+import { readChanges, readStory } from "@/lib/stories";
+import { changesPageQuery } from "@/lib/validation";
 
 type Props = { params: Promise<{ slug: string }>; searchParams: SearchParams };
 
-const changesQuery = z.object({
-  from: instant.optional(),
-  to: instant.optional(),
-  knownAt: instant.optional(),
-  layout: z.enum(["inline", "side"], { error: "The layout is either “inline” or “side”." }).optional(),
-});
-
 export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
-  const { data: query } = await readSearchParams(searchParams, changesQuery);
+  const { data: query } = await readSearchParams(searchParams, changesPageQuery);
   const { story } = await orNotFound(readStory((await params).slug, { knownAt: query.knownAt }));
   const path = `/stories/${story.slug}/changes`;
   return {
@@ -40,21 +32,20 @@ const dayValue = (d: Date) => d.toISOString().slice(0, 10);
 export default async function ChangesPage({ params, searchParams }: Props) {
   await connection();
   const { slug } = await params;
-  const { data: query, problems } = await readSearchParams(searchParams, changesQuery);
-  const db = await getDb();
-  // The story (as its metadata reads it) and its stops come from one load, at the recording date asked for.
-  const recorded = { knownAt: query.knownAt };
-  const [{ story }, events] = await orNotFound(Promise.all([readStory(slug, recorded), readStoryEvents(slug, recorded)]));
-  const knownAt = query.knownAt ?? new Date();
-  let to = query.to ?? knownAt;
+  const { data: query, problems } = await readSearchParams(searchParams, changesPageQuery);
+  // The story (as its metadata reads it) and its stops come from one read, at the recording date asked for.
+  const { story, stops: events } = await orNotFound(readStory(slug, { knownAt: query.knownAt }));
+  // Left out, the second date is the recording date asked for, else now (which the cached read keeps as "now").
+  const givenTo = query.to ?? query.knownAt;
+  let to = givenTo ?? new Date();
   // By default: from the change before the latest one, so the page opens on the most recent change.
   let from = query.from ?? (events.length > 1 ? events[events.length - 2]! : (events[0] ?? to));
-  if (from > to) {
+  const swapped = from > to;
+  if (swapped) {
     problems.push("The first date was after the second; they have been swapped.");
     [from, to] = [to, from];
   }
-  // The cached read covers the usual case, the account as known now.
-  const changes = await (query.knownAt ? getStoryChanges(db, slug, from, to, knownAt) : readChanges(slug, from, to));
+  const changes = await readChanges(slug, { from, to: givenTo || swapped ? to : undefined, knownAt: query.knownAt });
   const layout: DiffLayout = query.layout ?? "inline";
   const path = `/stories/${story.slug}/changes`;
   const params_ = { from: instantParam(from), to: query.to ? instantParam(to) : undefined, knownAt: query.knownAt ? instantParam(query.knownAt) : undefined };

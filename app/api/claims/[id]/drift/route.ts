@@ -1,8 +1,8 @@
-import { relayDrift } from "@/lib/claim-diffs";
-import { json, readParam, readQuery, route } from "@/lib/http";
-import { clockFrom } from "@/lib/read";
-import { id, timeQuery } from "@/lib/validation";
+import { readRelayDrift } from "@/lib/claims";
+import { endpoint, json } from "@/lib/http";
+import { timeQuery } from "@/lib/validation";
+import { claimParams } from "../params";
 
-export const GET = route(async (req, { params, db }) =>
-  json(await relayDrift(db, readParam(params.id, id, "The claim"), clockFrom(readQuery(req, timeQuery)))),
+export const GET = endpoint({ summary: "A relay's words against its origin's", params: claimParams, query: timeQuery }, async ({ params, query }) =>
+  json(await readRelayDrift(params.id, query)),
 );

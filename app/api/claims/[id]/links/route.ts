@@ -1,10 +1,9 @@
 import { linkClaims } from "@/lib/claims";
-import { json, readBody, readParam, requireWriter, route } from "@/lib/http";
-import { id, linkInput } from "@/lib/validation";
+import { endpoint, json } from "@/lib/http";
+import { linkInput } from "@/lib/validation";
+import { claimParams } from "../params";
 
-export const POST = route(async (req, { params, db }) => {
-  const claimId = readParam(params.id, id, "The claim");
-  const input = await readBody(req, linkInput);
-  const { actor } = await requireWriter(req, db);
-  return json(await linkClaims(db, actor, claimId, input), 201);
-});
+export const POST = endpoint(
+  { summary: "Link this (newer) claim to an older one", auth: "write", params: claimParams, body: linkInput, status: 201 },
+  async ({ db, actor, params, body }) => json(await linkClaims(db, actor, params.id, body), 201),
+);

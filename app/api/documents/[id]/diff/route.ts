@@ -1,13 +1,9 @@
-import { z } from "zod";
-import { diffDocumentVersions } from "@/lib/documents";
-import { json, readParam, readQuery, route } from "@/lib/http";
-import { id } from "@/lib/validation";
+import { readVersionDiff } from "@/lib/documents";
+import { endpoint, json } from "@/lib/http";
+import { versionDiffQuery } from "@/lib/validation";
+import { documentParams } from "../params";
 
-const query = z.object({ from: id, to: id });
-
-export const GET = route(async (req, { params, db }) => {
-  const documentId = readParam(params.id, id, "The document");
-  const { from, to } = readQuery(req, query);
-  const { from: a, to: b, ops } = await diffDocumentVersions(db, documentId, from, to);
-  return json({ from: { id: a.id, seenAt: a.seenAt, note: a.note }, to: { id: b.id, seenAt: b.seenAt, note: b.note }, ops });
+export const GET = endpoint({ summary: "Word diff between two versions", params: documentParams, query: versionDiffQuery }, async ({ params, query }) => {
+  const { from, to, ops } = await readVersionDiff(params.id, query.from, query.to);
+  return json({ from: { id: from.id, seenAt: from.seenAt, note: from.note }, to: { id: to.id, seenAt: to.seenAt, note: to.note }, ops });
 });

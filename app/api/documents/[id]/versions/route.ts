@@ -1,10 +1,9 @@
 import { addVersion } from "@/lib/documents";
-import { json, readBody, readParam, requireWriter, route } from "@/lib/http";
-import { id, versionInput } from "@/lib/validation";
+import { endpoint, json } from "@/lib/http";
+import { versionInput } from "@/lib/validation";
+import { documentParams } from "../params";
 
-export const POST = route(async (req, { params, db }) => {
-  const documentId = readParam(params.id, id, "The document");
-  const input = await readBody(req, versionInput);
-  const { actor } = await requireWriter(req, db);
-  return json(await addVersion(db, actor, documentId, input), 201);
-});
+export const POST = endpoint(
+  { summary: "Append a version of the document's text", auth: "write", params: documentParams, body: versionInput, status: 201 },
+  async ({ db, actor, params, body }) => json(await addVersion(db, actor, params.id, body), 201),
+);

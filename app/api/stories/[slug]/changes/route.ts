@@ -1,11 +1,8 @@
-import { z } from "zod";
-import { json, readQuery, route } from "@/lib/http";
-import { getStoryChanges } from "@/lib/read";
-import { instant } from "@/lib/validation";
+import { endpoint, json } from "@/lib/http";
+import { readChanges } from "@/lib/stories";
+import { changesQuery } from "@/lib/validation";
+import { storyParams } from "../params";
 
-const query = z.object({ from: instant, to: instant.optional(), knownAt: instant.optional() });
-
-export const GET = route(async (req, { params, db }) => {
-  const { from, to, knownAt } = readQuery(req, query);
-  return json(await getStoryChanges(db, params.slug!, from, to ?? new Date(), knownAt));
-});
+export const GET = endpoint({ summary: "What changed between two instants", params: storyParams, query: changesQuery }, async ({ params, query }) =>
+  json(await readChanges(params.slug, query)),
+);

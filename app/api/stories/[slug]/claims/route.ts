@@ -1,9 +1,8 @@
 import { createClaim } from "@/lib/claims";
-import { json, readBody, requireWriter, route } from "@/lib/http";
+import { endpoint, json } from "@/lib/http";
 import { claimInput } from "@/lib/validation";
+import { storyParams } from "../params";
 
-export const POST = route(async (req, { params, db }) => {
-  const input = await readBody(req, claimInput);
-  const { actor } = await requireWriter(req, db);
-  return json(await createClaim(db, actor, params.slug!, input), 201);
-});
+export const POST = endpoint({ summary: "Log a claim", auth: "write", params: storyParams, body: claimInput, status: 201 }, async ({ db, actor, params, body }) =>
+  json(await createClaim(db, actor, params.slug, body), 201),
+);

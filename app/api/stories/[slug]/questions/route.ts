@@ -1,9 +1,9 @@
-import { json, readBody, requireWriter, route } from "@/lib/http";
+import { endpoint, json } from "@/lib/http";
 import { addQuestion } from "@/lib/stories";
 import { questionInput } from "@/lib/validation";
+import { storyParams } from "../params";
 
-export const POST = route(async (req, { params, db }) => {
-  const input = await readBody(req, questionInput);
-  const { actor } = await requireWriter(req, db);
-  return json(await addQuestion(db, actor, params.slug!, input), 201);
-});
+export const POST = endpoint(
+  { summary: "Add a question to a story", auth: "write", params: storyParams, body: questionInput, status: 201 },
+  async ({ db, actor, params, body }) => json(await addQuestion(db, actor, params.slug, body), 201),
+);

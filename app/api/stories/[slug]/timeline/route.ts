@@ -1,5 +1,8 @@
-import { json, readQuery, route } from "@/lib/http";
+import { endpoint, json } from "@/lib/http";
+import { readTimeline } from "@/lib/stories";
 import { timeQuery } from "@/lib/validation";
-import { readTimeline } from "@/lib/views";
+import { storyParams } from "../params";
 
-export const GET = route(async (req, { params }) => json(await readTimeline(params.slug!, readQuery(req, timeQuery))));
+export const GET = endpoint({ summary: "Dated events of the story", params: storyParams, query: timeQuery }, async ({ params, query }) =>
+  json(await readTimeline(params.slug, query)),
+);

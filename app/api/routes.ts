@@ -1,0 +1,45 @@
+import * as auditVerify from "./audit/verify/route";
+import * as claimDiff from "./claims/[id]/diff/route";
+import * as claimDrift from "./claims/[id]/drift/route";
+import * as claimLinks from "./claims/[id]/links/route";
+import * as claim from "./claims/[id]/route";
+import * as documentDiff from "./documents/[id]/diff/route";
+import * as document from "./documents/[id]/route";
+import * as documentVersions from "./documents/[id]/versions/route";
+import * as documents from "./documents/route";
+import * as health from "./health/route";
+import * as openapi from "./openapi.json/route";
+import * as outlet from "./outlets/[slug]/route";
+import * as outlets from "./outlets/route";
+import * as storyChanges from "./stories/[slug]/changes/route";
+import * as storyClaims from "./stories/[slug]/claims/route";
+import * as storyQuestions from "./stories/[slug]/questions/route";
+import * as story from "./stories/[slug]/route";
+import * as storyTimeline from "./stories/[slug]/timeline/route";
+import * as stories from "./stories/route";
+
+/**
+ * Every API route by its OpenAPI path, for lib/openapi.ts, which reads each handler's spec.
+ * A test (app/api/routes.test.ts) fails when this and the route files disagree.
+ */
+export const API_ROUTES = {
+  "/api/health": health,
+  "/api/openapi.json": openapi,
+  "/api/outlets": outlets,
+  "/api/outlets/{slug}": outlet,
+  "/api/documents": documents,
+  "/api/documents/{id}": document,
+  "/api/documents/{id}/versions": documentVersions,
+  "/api/documents/{id}/diff": documentDiff,
+  "/api/stories": stories,
+  "/api/stories/{slug}": story,
+  "/api/stories/{slug}/questions": storyQuestions,
+  "/api/stories/{slug}/claims": storyClaims,
+  "/api/stories/{slug}/timeline": storyTimeline,
+  "/api/stories/{slug}/changes": storyChanges,
+  "/api/claims/{id}": claim,
+  "/api/claims/{id}/links": claimLinks,
+  "/api/claims/{id}/diff": claimDiff,
+  "/api/claims/{id}/drift": claimDrift,
+  "/api/audit/verify": auditVerify,
+};

@@ -1,0 +1,4 @@
+import { pathParam } from "@/lib/http";
+import { slugParam } from "@/lib/validation";
+
+export const storyParams = { slug: pathParam(slugParam, "The story") };

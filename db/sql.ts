@@ -1,0 +1,33 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Executor } from "./database";
+
+/** Rows of a raw query: PGlite answers `{ rows }`, postgres.js an array. */
+export async function rows<T>(executor: Executor, query: SQL): Promise<T[]> {
+  const result = (await executor.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/** A timestamp from a raw row: a Date from one driver, text from the other. */
+export const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
+
+/** Ids as one array parameter, so a statement keeps one shape (and one prepared plan) whatever their number. */
+export const intArray = (ids: Iterable<number>): SQL => sql`${`{${[...ids].map(Number).join(",")}}`}::int[]`;
+
+/**
+ * Advisory locks, one id per thing serialised, all in one place so no two collide. The
+ * transaction-level ones are released at commit or rollback.
+ */
+export const LOCKS = {
+  /** Migrations, held on a connection of their own while they run. */
+  migrations: 7266435,
+  /** The audit chain's head: appends take turns so each links to the one before. */
+  audit: 7266436,
+  /** Links that replace claims, so two concurrent ones cannot close a loop. */
+  replacingLinks: 7266437,
+  /** Loading the demo story into an empty database. */
+  seed: 7266438,
+  /** First-run setup, which must make exactly one admin. */
+  setup: 7266439,
+} as const;
+
+export const lockUntilCommit = (tx: Executor, lock: keyof typeof LOCKS) => tx.execute(sql`select pg_advisory_xact_lock(${LOCKS[lock]})`);

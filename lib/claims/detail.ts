@@ -1,0 +1,46 @@
+import { and, asc, eq, lte } from "drizzle-orm";
+import type { Executor } from "@/db";
+import { claimRevisions, type ClaimRevision } from "@/db/schema";
+import type { Clock } from "@/lib/clock";
+import { notFound } from "@/lib/errors";
+import { isEdgeVisible, type Edge } from "@/lib/status";
+import { linkViewOf, loadGraph, type ClaimView, type LinkView } from "./graph";
+
+export type ClaimDetail = {
+  claim: ClaimView;
+  /** From the claim's origin's nearest relay up to the origin, the claim itself excluded. */
+  relayChain: ClaimView[];
+  linksOut: (LinkView & { claim: ClaimView })[];
+  linksIn: (LinkView & { claim: ClaimView })[];
+  revisions: ClaimRevision[];
+  clock: Clock;
+};
+
+export async function loadClaimDetail(db: Executor, id: number, clock: Clock): Promise<ClaimDetail> {
+  const graph = await loadGraph(db, { claimIds: [id] }, clock);
+  const claim = graph.claims.get(id);
+  if (!claim || claim.createdAt > clock.knownAt) throw notFound(`Claim ${id}`);
+  const relayChain: ClaimView[] = [];
+  const seen = new Set([id]);
+  for (let next = claim.relaysClaimId; next != null && !seen.has(next); next = graph.claims.get(next)?.relaysClaimId ?? null) {
+    seen.add(next);
+    const origin = graph.claims.get(next);
+    if (!origin) break;
+    relayChain.push(origin);
+  }
+  const visible = graph.edges.filter((e) => isEdgeVisible(e, clock));
+  const withClaim = (e: Edge, other: number) => ({ ...linkViewOf(e), claim: graph.claims.get(other)! });
+  const revisions = await db
+    .select()
+    .from(claimRevisions)
+    .where(and(eq(claimRevisions.claimId, id), lte(claimRevisions.createdAt, clock.knownAt)))
+    .orderBy(asc(claimRevisions.revision));
+  return {
+    claim,
+    relayChain,
+    linksOut: visible.filter((e) => e.fromClaimId === id).map((e) => withClaim(e, e.toClaimId)),
+    linksIn: visible.filter((e) => e.toClaimId === id).map((e) => withClaim(e, e.fromClaimId)),
+    revisions,
+    clock,
+  };
+}

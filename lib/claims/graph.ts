@@ -1,0 +1,204 @@
+import { sql, type SQL } from "drizzle-orm";
+import { intArray, rows, toDate, type Executor } from "@/db";
+import type { LinkKind, Precision } from "@/db/schema";
+import type { Clock } from "@/lib/clock";
+import { REPLACING_KINDS_SQL } from "@/lib/links";
+import { deriveStatuses, edgeBetween, type Edge, type StatusInfo } from "@/lib/status";
+
+// Claims with everything their status depends on: the SQL, its rows as views, and the graph of
+// links between them. The readers of claims, stories, outlets, search and feeds all load through here.
+
+export type ClaimView = {
+  id: number;
+  storyId: number;
+  storySlug: string;
+  documentId: number;
+  versionId: number | null;
+  questionId: number | null;
+  speaker: string | null;
+  assertedAt: Date;
+  createdAt: Date;
+  revision: number;
+  text: string;
+  quote: string | null;
+  quotePrefix: string | null;
+  quoteSuffix: string | null;
+  quoteVerified: boolean;
+  relaysClaimId: number | null;
+  document: { id: number; title: string; url: string | null; publishedAt: Date; precision: Precision };
+  outlet: { id: number; slug: string; name: string };
+} & StatusInfo;
+
+export type LinkView = Omit<Edge, "fromAssertedAt" | "fromCreatedAt" | "toAssertedAt" | "toCreatedAt">;
+
+type ClaimRow = Record<string, unknown>;
+
+// A claim's own columns as it read at knownAt, oldest first: the order the views sort claims in,
+// so their sorts find the work done. Documents and outlets come from a query of their own (below):
+// claims share documents, and one row per document costs less to send and parse than its columns
+// repeated on every claim's row.
+function claimSelect(where: SQL, knownAt: Date) {
+  return sql`
+    select c.id, c.story_id, s.slug as story_slug, c.document_id, c.version_id, c.question_id, c.speaker,
+           c.asserted_at, c.created_at, r.revision, r.text, r.quote, r.quote_prefix, r.quote_suffix,
+           r.quote_verified, r.relays_claim_id
+    from claims c
+    join lateral (
+      select * from claim_revisions r where r.claim_id = c.id and r.created_at <= ${knownAt.toISOString()}::timestamptz
+      order by r.revision desc limit 1
+    ) r on true
+    join stories s on s.id = c.story_id
+    where ${where}
+    order by c.asserted_at, c.id`;
+}
+
+type Source = Pick<ClaimView, "document" | "outlet">;
+
+const sourceSelect = (where: SQL) => sql`
+  select d.id, d.title, d.url, d.published_at, d.precision, o.id as outlet_id, o.slug as outlet_slug, o.name as outlet_name
+  from documents d join outlets o on o.id = d.outlet_id
+  where d.id in (select c.document_id from claims c where ${where})`;
+
+function mapSource(r: ClaimRow): Source {
+  return {
+    document: { id: Number(r.id), title: String(r.title), url: (r.url as string | null) ?? null, publishedAt: toDate(r.published_at), precision: r.precision as Precision },
+    outlet: { id: Number(r.outlet_id), slug: String(r.outlet_slug), name: String(r.outlet_name) },
+  };
+}
+
+function mapClaim(r: ClaimRow, { document, outlet }: Source): Omit<ClaimView, keyof StatusInfo> {
+  return {
+    id: Number(r.id),
+    storyId: Number(r.story_id),
+    storySlug: String(r.story_slug),
+    documentId: Number(r.document_id),
+    versionId: r.version_id == null ? null : Number(r.version_id),
+    questionId: r.question_id == null ? null : Number(r.question_id),
+    speaker: (r.speaker as string | null) ?? null,
+    assertedAt: toDate(r.asserted_at),
+    createdAt: toDate(r.created_at),
+    revision: Number(r.revision),
+    text: String(r.text),
+    quote: (r.quote as string | null) ?? null,
+    quotePrefix: (r.quote_prefix as string | null) ?? null,
+    quoteSuffix: (r.quote_suffix as string | null) ?? null,
+    quoteVerified: Boolean(r.quote_verified),
+    relaysClaimId: r.relays_claim_id == null ? null : Number(r.relays_claim_id),
+    document,
+    outlet,
+  };
+}
+
+/** The claims matching `where` as they read at knownAt; claims citing one document share its objects. */
+async function loadClaims(db: Executor, where: SQL, knownAt: Date): Promise<Omit<ClaimView, keyof StatusInfo>[]> {
+  const [claimRows, sourceRows] = await Promise.all([rows<ClaimRow>(db, claimSelect(where, knownAt)), rows<ClaimRow>(db, sourceSelect(where))]);
+  const sources = new Map(sourceRows.map((r) => [Number(r.id), mapSource(r)]));
+  // The two queries see the data a moment apart: a claim committed in between, with a new
+  // document, is left out as if the load had come a moment earlier.
+  return claimRows.flatMap((r) => {
+    const source = sources.get(Number(r.document_id));
+    return source ? [mapClaim(r, source)] : [];
+  });
+}
+
+function mapLink(r: ClaimRow): LinkView {
+  return {
+    id: Number(r.id),
+    kind: r.kind as LinkKind,
+    fromClaimId: Number(r.from_claim_id),
+    toClaimId: Number(r.to_claim_id),
+    effectiveAt: toDate(r.effective_at),
+    createdAt: toDate(r.created_at),
+    note: (r.note as string | null) ?? null,
+  };
+}
+
+/** A link with the dates of both its ends, which decide from when it is in force. */
+function mapEdge(r: ClaimRow): Edge {
+  return edgeBetween(mapLink(r), { assertedAt: toDate(r.from_asserted_at), createdAt: toDate(r.from_created_at) }, { assertedAt: toDate(r.to_asserted_at), createdAt: toDate(r.to_created_at) });
+}
+
+const linkColumns = sql`l.id, l.kind, l.from_claim_id, l.to_claim_id, l.effective_at, l.created_at, l.note`;
+
+const linkSelect = (where: SQL) => sql`select ${linkColumns} from links l where ${where}`;
+
+const edgeSelect = (where: SQL) => sql`
+  select ${linkColumns}, f.asserted_at as from_asserted_at, f.created_at as from_created_at,
+         t.asserted_at as to_asserted_at, t.created_at as to_created_at
+  from links l join claims f on f.id = l.from_claim_id join claims t on t.id = l.to_claim_id
+  where ${where}`;
+
+export type Graph = { claims: Map<number, ClaimView>; edges: (Edge)[]; clock: Clock };
+
+/**
+ * Loads claims (by story or by id) with everything their status depends on, in a fixed number
+ * of round trips whatever the story's size: relay ancestors, links in and out, and the links
+ * into the claims that contradict them.
+ */
+export async function loadGraph(db: Executor, scope: { storyId: number } | { claimIds: number[] }, clock: Clock): Promise<Graph> {
+  const seedWhere = "storyId" in scope ? sql`c.story_id = ${scope.storyId}` : sql`c.id = any(${intArray(scope.claimIds)})`;
+  // Links in and out of a set of claims, each end looked up through its own index. Both ends of
+  // these are loaded below, so their dates come from the claims rather than from a join.
+  const touching = (ids: SQL) => sql`${linkSelect(sql`l.to_claim_id in ${ids}`)} union ${linkSelect(sql`l.from_claim_id in ${ids}`)}`;
+  // The claims and their links follow from the same condition, so both queries go out at once.
+  const [seedClaims, seedLinks] = await Promise.all([loadClaims(db, seedWhere, clock.knownAt), rows<ClaimRow>(db, touching(sql`(select c.id from claims c where ${seedWhere})`))]);
+  const known = new Map(seedClaims.map((c) => [c.id, c]));
+  const links = seedLinks.map(mapLink);
+  const seen = new Set(links.map((l) => l.id));
+  // Relay origins outside the loaded claims, and theirs up the chain: their own links decide what
+  // their relays must say. Most relays stay within a story, and then this takes no round trip.
+  const leaving = new Set<number>();
+  for (const c of known.values()) if (c.relaysClaimId != null && !known.has(c.relaysClaimId)) leaving.add(c.relaysClaimId);
+  const outside = leaving.size
+    ? (
+        await rows<{ id: number }>(
+          db,
+          sql`with recursive chain(id, depth) as (
+                select unnest(${intArray(leaving)}), 1
+                union
+                select r.relays_claim_id, chain.depth + 1 from chain
+                join claims c on c.id = chain.id
+                join claim_revisions r on r.claim_id = c.id and r.revision = c.revision
+                where r.relays_claim_id is not null and chain.depth < 100
+              ) select distinct id from chain`,
+        )
+      )
+        .map((a) => Number(a.id))
+        .filter((id) => !known.has(id))
+    : [];
+  if (outside.length) {
+    for (const l of (await rows<ClaimRow>(db, touching(sql`(select unnest(${intArray(outside)}))`))).map(mapLink)) {
+      if (!seen.has(l.id)) links.push(l);
+      seen.add(l.id);
+    }
+  }
+  const core = new Set([...known.keys(), ...outside]);
+  const others = new Set<number>();
+  for (const l of links) for (const id of [l.fromClaimId, l.toClaimId]) if (!core.has(id)) others.add(id);
+  // Corrections of the claims at the far ends: their authors need not be loaded, only their dates.
+  const more = others.size
+    ? (await rows<ClaimRow>(db, edgeSelect(sql`l.to_claim_id = any(${intArray(others)}) and l.kind in (${REPLACING_KINDS_SQL})`))).map(mapEdge)
+    : [];
+  const missing = [...core, ...others].filter((id) => !known.has(id));
+  if (missing.length) {
+    for (const c of await loadClaims(db, sql`c.id = any(${intArray(missing)})`, clock.knownAt)) known.set(c.id, c);
+  }
+  // A claim not loaded had no revision yet at knownAt, so a link from or to it is in force at no
+  // clock this graph serves.
+  const edges: Edge[] = [];
+  for (const l of links) {
+    const from = known.get(l.fromClaimId);
+    const to = known.get(l.toClaimId);
+    if (from && to) edges.push(edgeBetween(l, from, to));
+  }
+  for (const e of more) if (!seen.has(e.id)) edges.push(e);
+  const statuses = deriveStatuses(known.values(), edges, clock);
+  // The rows were made for this load alone, so each takes its status in place: copying ten
+  // thousand of them would cost more than deriving the statuses.
+  const claims = new Map<number, ClaimView>();
+  for (const [id, c] of known) claims.set(id, Object.assign(c, statuses.get(id)!));
+  return { claims, edges, clock };
+}
+
+/** A link as readers see it: the dates of its ends are the graph's business. */
+export const linkViewOf = ({ fromAssertedAt: _a, fromCreatedAt: _b, toAssertedAt: _c, toCreatedAt: _d, ...rest }: Edge): LinkView => rest;

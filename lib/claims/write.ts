@@ -1,0 +1,185 @@
+import { and, eq, sql } from "drizzle-orm";
+import { lockUntilCommit, rows, type Executor } from "@/db";
+import { claimRevisions, claims, documents, links, questions, stories, type Claim, type ClaimRevision, type Link } from "@/db/schema";
+import { appendAudit, type Actor } from "@/lib/audit";
+import { findVersion, latestVersion, notAVersion, resolveVersion } from "@/lib/documents";
+import { AppError, notFound } from "@/lib/errors";
+import { REPLACING_KINDS_SQL, replaces } from "@/lib/links";
+import { requireAnchor } from "@/lib/quotes";
+import type { ClaimInput, ClaimPatch, LinkInput } from "@/lib/validation";
+
+export type ClaimWithRevision = Claim & { current: ClaimRevision };
+
+async function currentRevision(db: Executor, claim: Claim): Promise<ClaimRevision> {
+  const [rev] = await db
+    .select()
+    .from(claimRevisions)
+    .where(and(eq(claimRevisions.claimId, claim.id), eq(claimRevisions.revision, claim.revision)));
+  return rev!;
+}
+
+export async function getClaimRow(db: Executor, id: number, forUpdate = false): Promise<Claim> {
+  const query = db.select().from(claims).where(eq(claims.id, id));
+  const [claim] = forUpdate ? await query.for("update") : await query;
+  if (!claim) throw notFound(`Claim ${id}`);
+  return claim;
+}
+
+export async function createClaim(db: Executor, actor: Actor, storySlug: string, input: ClaimInput): Promise<ClaimWithRevision> {
+  return db.transaction(async (tx) => {
+    // The reads that check the input do not depend on each other: sent together, they take one
+    // round trip. Their answers are then checked in the order a caller would fix them.
+    const [[story], [document], version, [question], [origin]] = await Promise.all([
+      tx.select({ id: stories.id }).from(stories).where(eq(stories.slug, storySlug)),
+      tx.select({ id: documents.id, publishedAt: documents.publishedAt }).from(documents).where(eq(documents.id, input.documentId)),
+      input.versionId === undefined ? latestVersion(tx, input.documentId) : findVersion(tx, input.documentId, input.versionId),
+      input.questionId === undefined ? [] : tx.select({ storyId: questions.storyId }).from(questions).where(eq(questions.id, input.questionId)),
+      input.relaysClaimId == null ? [] : tx.select({ id: claims.id }).from(claims).where(eq(claims.id, input.relaysClaimId)),
+    ]);
+    if (!story) throw notFound(`The story "${storySlug}"`);
+    if (!document) throw new AppError("unprocessable", `Document ${input.documentId} does not exist.`, { documentId: ["No such document."] });
+    if (input.questionId !== undefined && question?.storyId !== story.id) {
+      throw new AppError("unprocessable", `Question ${input.questionId} is not a question of this story.`, { questionId: ["Not a question of this story."] });
+    }
+    if (input.relaysClaimId != null && !origin) {
+      throw new AppError("unprocessable", `Claim ${input.relaysClaimId} does not exist.`, { relaysClaimId: ["No such claim."] });
+    }
+    if (input.versionId !== undefined && !version) throw notAVersion(input.documentId, input.versionId);
+    const quote = input.quote?.length ? input.quote : null;
+    const anchor = quote && version ? requireAnchor(version.text, quote, { prefix: input.quotePrefix, suffix: input.quoteSuffix }, version.id) : null;
+
+    // The revision names its claim through the sequence's value in this session, so both rows go
+    // in one round trip.
+    const [[claim], [revision]] = await Promise.all([
+      tx
+        .insert(claims)
+        .values({
+          storyId: story.id,
+          documentId: document.id,
+          versionId: version?.id ?? null,
+          questionId: input.questionId ?? null,
+          speaker: input.speaker?.trim() || null,
+          assertedAt: input.assertedAt ?? version?.seenAt ?? document.publishedAt,
+        })
+        .returning(),
+      tx
+        .insert(claimRevisions)
+        .values({
+          claimId: sql`currval(pg_get_serial_sequence('claims', 'id'))`,
+          revision: 1,
+          text: input.text.trim(),
+          quote,
+          quotePrefix: anchor?.prefix ?? input.quotePrefix ?? null,
+          quoteSuffix: anchor?.suffix ?? input.quoteSuffix ?? null,
+          quoteVerified: anchor !== null,
+          relaysClaimId: input.relaysClaimId ?? null,
+          editorId: actor.editorId,
+        })
+        .returning(),
+    ]);
+    await appendAudit(tx, actor, [{ action: "create", entity: "claim", entityId: claim!.id, after: { ...claim, current: revision } }]);
+    return { ...claim!, current: revision! };
+  });
+}
+
+/** An edit is a new revision; it must name the revision it started from, or nothing is written. */
+export async function reviseClaim(db: Executor, actor: Actor, claimId: number, patch: ClaimPatch): Promise<ClaimWithRevision> {
+  return db.transaction(async (tx) => {
+    const claim = await getClaimRow(tx, claimId, true);
+    const before = await currentRevision(tx, claim);
+    if (claim.revision !== patch.baseRevision) {
+      throw new AppError("conflict", `Claim ${claimId} was edited since revision ${patch.baseRevision}; it is now at revision ${claim.revision}.`, undefined, {
+        current: before,
+      });
+    }
+    let quote = before.quote;
+    let prefix = before.quotePrefix;
+    let suffix = before.quoteSuffix;
+    let verified = before.quoteVerified;
+    if (patch.quote !== undefined) {
+      quote = patch.quote.length ? patch.quote : null;
+      const version = claim.versionId ? await resolveVersion(tx, claim.documentId, claim.versionId) : null;
+      const anchor = quote && version ? requireAnchor(version.text, quote, { prefix: patch.quotePrefix, suffix: patch.quoteSuffix }, version.id) : null;
+      prefix = anchor?.prefix ?? patch.quotePrefix ?? null;
+      suffix = anchor?.suffix ?? patch.quoteSuffix ?? null;
+      verified = anchor !== null;
+    }
+    const next = claim.revision + 1;
+    const [bumped] = await tx
+      .update(claims)
+      .set({ revision: next })
+      .where(and(eq(claims.id, claimId), eq(claims.revision, patch.baseRevision)))
+      .returning();
+    if (!bumped) throw new AppError("conflict", `Claim ${claimId} was edited meanwhile.`, undefined, { current: before });
+    const [revision] = await tx
+      .insert(claimRevisions)
+      .values({
+        claimId,
+        revision: next,
+        text: patch.text?.trim() ?? before.text,
+        quote,
+        quotePrefix: prefix,
+        quoteSuffix: suffix,
+        quoteVerified: verified,
+        relaysClaimId: before.relaysClaimId,
+        reason: patch.reason.trim(),
+        editorId: actor.editorId,
+      })
+      .returning();
+    await appendAudit(tx, actor, [{ action: "revise", entity: "claim", entityId: claimId, before, after: revision }]);
+    return { ...bumped, current: revision! };
+  });
+}
+
+export async function linkClaims(db: Executor, actor: Actor, fromClaimId: number, input: LinkInput): Promise<Link> {
+  return db.transaction(async (tx) => {
+    if (fromClaimId === input.targetClaimId) {
+      throw new AppError("unprocessable", "A claim cannot be linked to itself.", { targetClaimId: ["Pick another claim."] });
+    }
+    const from = await getClaimRow(tx, fromClaimId);
+    const [target] = await tx.select().from(claims).where(eq(claims.id, input.targetClaimId));
+    if (!target) throw new AppError("unprocessable", `Claim ${input.targetClaimId} does not exist.`, { targetClaimId: ["No such claim."] });
+    if (from.assertedAt < target.assertedAt) {
+      throw new AppError("unprocessable", `A link goes from the newer claim to the older: claim ${fromClaimId} predates claim ${target.id}.`, {
+        targetClaimId: ["The target must not be newer than the linking claim."],
+      });
+    }
+    const [duplicate] = await tx
+      .select({ id: links.id })
+      .from(links)
+      .where(and(eq(links.fromClaimId, fromClaimId), eq(links.toClaimId, target.id), eq(links.kind, input.kind)));
+    if (duplicate) throw new AppError("conflict", `Claim ${fromClaimId} already ${input.kind} claim ${target.id}.`, { kind: ["This link exists."] });
+    // A chain of replacements must not loop back: the newer claim would replace itself.
+    if (replaces(input.kind)) {
+      await lockUntilCommit(tx, "replacingLinks");
+      const loop = await rows<{ id: number }>(
+        tx,
+        sql`with recursive reach(id) as (
+              select ${target.id}::int
+              union
+              select l.to_claim_id from links l join reach on l.from_claim_id = reach.id
+              where l.kind in (${REPLACING_KINDS_SQL})
+            )
+            select id from reach where id = ${fromClaimId} limit 1`,
+      );
+      if (loop.length) {
+        throw new AppError("unprocessable", `Claim ${target.id} already replaces claim ${fromClaimId}: corrections cannot form a cycle.`, {
+          targetClaimId: ["This would make a cycle."],
+        });
+      }
+    }
+    const [link] = await tx
+      .insert(links)
+      .values({
+        fromClaimId,
+        toClaimId: target.id,
+        kind: input.kind,
+        effectiveAt: input.effectiveAt ?? from.assertedAt,
+        note: input.note?.trim() || null,
+        editorId: actor.editorId,
+      })
+      .returning();
+    await appendAudit(tx, actor, [{ action: "create", entity: "link", entityId: link!.id, after: link }]);
+    return link!;
+  });
+}

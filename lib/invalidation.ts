@@ -1,0 +1,23 @@
+import { sql } from "drizzle-orm";
+import { onTransaction, type Database } from "@/db";
+import { invalidateAll } from "@/lib/cache";
+
+/**
+ * Freshness across instances: every committed transaction drops this process's caches and, through
+ * PostgreSQL NOTIFY sent inside it (so it is delivered only if it commits), every other
+ * process's. A write needs nothing else to be seen everywhere, audited or not.
+ *
+ * Registered when this module loads: the server (lib/startup.ts), the command-line tasks
+ * (lib/cli/run.ts) and the test helpers import it.
+ */
+export const WRITES_CHANNEL = "claimtrail_writes";
+
+onTransaction("invalidation", {
+  beforeCommit: (tx) => tx.execute(sql`select pg_notify(${WRITES_CHANNEL}, '')`),
+  afterCommit: invalidateAll,
+});
+
+/** Drops the caches whenever any process commits; and when the listening connection comes back, since what it missed is lost. */
+export async function followWrites(database: Database): Promise<void> {
+  await database.listen(WRITES_CHANNEL, invalidateAll);
+}

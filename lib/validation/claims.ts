@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { linkKindEnum } from "@/db/schema";
+import { cleanText, diffLayout, id, instant, requiredText, timeQuery } from "./common";
+
+// Claims, their edits, and the links between them.
+
+export const claimInput = z.strictObject({
+  documentId: id,
+  versionId: id.optional(),
+  text: requiredText(5000, "Statement"),
+  quote: cleanText(5000, "Quote").optional(),
+  quotePrefix: cleanText(200, "Quote prefix").optional(),
+  quoteSuffix: cleanText(200, "Quote suffix").optional(),
+  speaker: cleanText(200, "Speaker").optional(),
+  questionId: id.optional(),
+  relaysClaimId: id.optional(),
+  assertedAt: instant.optional(),
+});
+
+export const claimPatch = z
+  .strictObject({
+    text: requiredText(5000, "Statement").optional(),
+    quote: cleanText(5000, "Quote").optional(),
+    quotePrefix: cleanText(200, "Quote prefix").optional(),
+    quoteSuffix: cleanText(200, "Quote suffix").optional(),
+    reason: requiredText(1000, "Reason"),
+    baseRevision: z.coerce.number().int().positive(),
+  })
+  .refine((p) => p.text !== undefined || p.quote !== undefined, {
+    message: "Change the statement or the quote.",
+    path: ["text"],
+  });
+
+export const linkKind = z.enum(linkKindEnum.enumValues);
+
+export const linkInput = z.strictObject({
+  kind: linkKind,
+  targetClaimId: id,
+  effectiveAt: instant.optional(),
+  note: cleanText(1000, "Note").optional(),
+});
+
+/** A claim picked in a form by its number, typed as "#12" or "12 — its words". */
+const claimRef = z.preprocess((v) => (typeof v === "string" ? (/^\s*#?(\d+)/.exec(v)?.[1] ?? v) : v), id);
+
+export const claimForm = claimInput.extend({ _story: z.string(), relaysClaimId: claimRef.optional() });
+export const claimEditForm = claimPatch.safeExtend({ _claim: id });
+export const linkForm = linkInput.extend({ _from: id, targetClaimId: claimRef });
+export const linkPreviewInput = linkForm.pick({ _from: true, kind: true, targetClaimId: true });
+
+/** A claim page: the claim at a clock, its diffs laid out inline or side by side. */
+export const claimPageQuery = timeQuery.extend({ layout: diffLayout.optional() });
+
+const revision = z.coerce.number().int().positive();
+/** `?against=<claim>` or `?fromRevision=&toRevision=`. */
+export const claimDiffQuery = z.object({ against: id.optional(), fromRevision: revision.optional(), toRevision: revision.optional() });
+
+export type ClaimInput = z.infer<typeof claimInput>;
+export type ClaimPatch = z.infer<typeof claimPatch>;
+export type LinkInput = z.infer<typeof linkInput>;
