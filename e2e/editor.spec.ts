@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { DEMO_VERSIONS } from "@/lib/seed/demo";
 import { EDITOR_ADMIN } from "./accounts";
-import { editorURL, expect, logClaim, signIn, test } from "./fixtures";
+import { editorURL, expect, logClaim, signIn, test, type SourcesFixture } from "./fixtures";
 import { violations } from "./helpers";
 
 // An editor's work, one task per test: each builds its own story and sources through the
@@ -200,26 +200,41 @@ test("works from the keyboard alone: a question added and the whole text taken a
   await expect(page.getByLabel("Quote", { exact: true })).toHaveValue(/^Update: ComicBook has learned[^]*The Wrap[^]*$/);
 });
 
-test("axe finds no violations on the editor pages", async ({ editorPage: page, browser, sources }) => {
-  for (const path of ["/editor", `/editor/stories/${sources.slug}`, `/editor/claims/${sources.updateHowLong.id}`, "/editor/audit", "/editor/people", "/editor/tokens"]) {
-    await page.goto(path);
-    expect(await violations(page), path).toEqual([]);
+test.describe("axe finds no violations on the editor pages", () => {
+  const pages: [string, (s: SourcesFixture) => string][] = [
+    ["editor home", () => "/editor"],
+    ["story", (s) => `/editor/stories/${s.slug}`],
+    ["claim", (s) => `/editor/claims/${s.updateHowLong.id}`],
+    ["audit log", () => "/editor/audit"],
+    ["people", () => "/editor/people"],
+    ["tokens", () => "/editor/tokens"],
+  ];
+  for (const [name, path] of pages) {
+    test(name, async ({ editorPage: page, sources }) => {
+      await page.goto(path(sources));
+      expect(await violations(page)).toEqual([]);
+    });
   }
-  await page.goto(`/editor/stories/${sources.slug}`);
-  await page.getByRole("link", { name: `ComicBook: ${sources.comicbook.title}` }).click();
-  // A client-side navigation sets the new title once the page has arrived; check the page then.
-  await expect(page).toHaveURL(/\/editor\/documents\/\d+(\?|$)/);
-  await expect(page).toHaveTitle(/^Source/);
-  expect(await violations(page), "source page").toEqual([]);
-  // A form showing its errors is checked too.
-  await page.goto("/editor");
-  await page.getByRole("button", { name: "Create story" }).click();
-  await expect(page.getByText("Title is required.")).toBeVisible();
-  expect(await violations(page), "form with errors").toEqual([]);
-  const visitor = await (await browser.newContext({ baseURL: editorURL })).newPage();
-  await visitor.goto("/signin");
-  expect(await violations(visitor), "/signin").toEqual([]);
-  await visitor.context().close();
+
+  test("source page, reached by a client-side navigation", async ({ editorPage: page, sources }) => {
+    await page.goto(`/editor/stories/${sources.slug}`);
+    await page.getByRole("link", { name: `ComicBook: ${sources.comicbook.title}` }).click();
+    // A client-side navigation sets the new title once the page has arrived; check the page then.
+    await expect(page).toHaveURL(/\/editor\/documents\/\d+(\?|$)/);
+    await expect(page).toHaveTitle(/^Source/);
+    expect(await violations(page)).toEqual([]);
+  });
+
+  test("a form showing its errors, and the sign-in page", async ({ editorPage: page, browser }) => {
+    await page.goto("/editor");
+    await page.getByRole("button", { name: "Create story" }).click();
+    await expect(page.getByText("Title is required.")).toBeVisible();
+    expect(await violations(page), "form with errors").toEqual([]);
+    const visitor = await (await browser.newContext({ baseURL: editorURL })).newPage();
+    await visitor.goto("/signin");
+    expect(await violations(visitor), "/signin").toEqual([]);
+    await visitor.context().close();
+  });
 });
 
 test("a page a reader has already seen shows the next write at once", async ({ editorPage: page, browser, unique }) => {
