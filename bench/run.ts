@@ -10,6 +10,7 @@ import { createToken } from "@/lib/auth/tokens";
 import { generateDataset, loadDataset, FULL_SHAPE, type DatasetShape } from "./dataset";
 import { openEmptyDatabase, provideDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from "./database";
 import { runDiffBench } from "./diff";
+import { runWatchBench, watchMarkdown } from "./watch";
 import { tablesScannedWhole } from "./scans";
 import { dropServerCaches, uncachedRenders } from "./uncached";
 import { measure, type Endpoint, type LoadConfig } from "./load";
@@ -322,6 +323,18 @@ async function main() {
         return [];
       }),
     );
+
+    // The watcher on its own database and fixture sites, written to watch.json and watch.md.
+    const watch = await phase("watcher", "the watcher", () =>
+      runWatchBench().catch((err: unknown) => {
+        console.error(`[bench] the watcher's bench failed: ${(err as Error).message}`);
+        return null;
+      }),
+    );
+    if (watch) {
+      writeAtomically(path.join(RESULTS_DIR, "watch.json"), `${JSON.stringify(watch, null, 2)}\n`);
+      writeAtomically(path.join(RESULTS_DIR, "watch.md"), watchMarkdown(watch));
+    }
 
     const report: Report = {
       date: new Date(startedAt).toISOString(),

@@ -1,3 +1,4 @@
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type * as schema from "./schema";
 
@@ -19,6 +20,8 @@ export type Database = {
    * listening connection is back (notifications sent meanwhile are lost).
    */
   listen(channel: string, onNotify: () => void): Promise<void>;
+  /** What a library with a driver of its own (the job queue) needs to reach the same database. */
+  driver: { engine: "pglite"; client: PGlite } | { engine: "postgres"; url: string };
   close(): Promise<void>;
 };
 

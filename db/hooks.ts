@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Db, Tx } from "./database";
 
 /**
@@ -8,17 +9,25 @@ import type { Db, Tx } from "./database";
 export type TransactionHooks = { beforeCommit?: (tx: Tx) => Promise<unknown>; afterCommit?: () => void };
 
 // Kept on globalThis and by name, so a module that registers again on hot reload replaces its hooks.
-const holder = globalThis as { claimtrailTransactionHooks?: Map<string, TransactionHooks> };
+const holder = globalThis as { claimtrailTransactionHooks?: Map<string, TransactionHooks>; claimtrailUnhooked?: AsyncLocalStorage<true> };
 const registered = (holder.claimtrailTransactionHooks ??= new Map());
+const unhookedScope = (holder.claimtrailUnhooked ??= new AsyncLocalStorage<true>());
 
 export function onTransaction(name: string, hooks: TransactionHooks): void {
   registered.set(name, hooks);
 }
 
+/**
+ * Runs `work` with the hooks off for the transactions it starts: for bookkeeping that nothing
+ * the hooks serve depends on (the watcher's log of checks that found nothing new).
+ */
+export const withoutHooks = <T>(work: () => Promise<T>): Promise<T> => unhookedScope.run(true, work);
+
 /** Makes `db.transaction` run the registered hooks; savepoints (a transaction's own `transaction`) do not. */
 export function withTransactionHooks(db: Db): Db {
   const transaction = db.transaction.bind(db);
   db.transaction = (async (body: (tx: Tx) => Promise<unknown>, config?: Parameters<Db["transaction"]>[1]) => {
+    if (unhookedScope.getStore()) return transaction(body, config);
     const result = await transaction(async (tx) => {
       const value = await body(tx);
       for (const hooks of registered.values()) if (hooks.beforeCommit) await hooks.beforeCommit(tx);

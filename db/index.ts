@@ -3,7 +3,7 @@
 export { getDatabase, getDb, openConfiguredDatabase, openDatabase, useDatabase, type OpenOptions } from "./client";
 export type { Database, Db, Engine, Executor, Tx } from "./database";
 export { isDatabaseUnavailable, sqlState } from "./errors";
-export { onTransaction, type TransactionHooks } from "./hooks";
+export { onTransaction, withoutHooks, type TransactionHooks } from "./hooks";
 export { latestMigration, migrateDatabase, migrationsFolder } from "./migrate";
 export { wrapPglite } from "./pglite";
 export { intArray, LOCKS, lockUntilCommit, rows, toDate } from "./sql";

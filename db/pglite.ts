@@ -30,6 +30,7 @@ export function wrapPglite(client: PGlite, location: string, release: () => void
     location,
     queryCount: statements.read,
     listen: async (channel, onNotify) => void (await client.listen(channel, onNotify)),
+    driver: { engine: "pglite", client },
     close: async () => {
       await client.close();
       release();

@@ -39,6 +39,7 @@ export function openPostgres(url: string, poolMax = 10): Database {
     queryCount: statements.read,
     // postgres.js re-listens after a reconnect and calls the second callback then.
     listen: async (channel, onNotify) => void (await client.listen(channel, onNotify, onNotify)),
+    driver: { engine: "postgres", url },
     close: () => client.end({ timeout: 5 }),
   };
 }

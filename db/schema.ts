@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -35,6 +36,24 @@ export const linkKindEnum = pgEnum("link_kind", [
   "retracts",
 ]);
 export const tokenScopeEnum = pgEnum("token_scope", ["read", "write"]);
+export const watchKindEnum = pgEnum("watch_kind", ["document", "feed"]);
+export const captureOutcomeEnum = pgEnum("capture_outcome", [
+  "not-modified",
+  "unchanged",
+  "cosmetic",
+  "timestamp-only",
+  "flip-flop",
+  "extraction-suspect",
+  "refused",
+  "failed",
+  "new-version",
+  "feed-read",
+]);
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => Buffer.from(value),
+});
 
 export const editors = pgTable("editors", {
   id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
@@ -104,6 +123,8 @@ export const documents = pgTable(
     publishedAt: ts("published_at").notNull(),
     precision: precisionEnum("precision").notNull().default("day"),
     kind: documentKindEnum("kind").notNull().default("article"),
+    // Set when the watcher found the document in its outlet's feed, for an editor to look at.
+    discoveredAt: ts("discovered_at"),
     createdAt: createdAt(),
   },
   (t) => [index("documents_outlet_idx").on(t.outletId, t.publishedAt)],
@@ -120,6 +141,8 @@ export const documentVersions = pgTable(
     sha256: text("sha256").notNull(),
     seenAt: ts("seen_at").notNull(),
     note: text("note"),
+    // The capture that found this version; null when an editor added it.
+    captureId: bigint("capture_id", { mode: "number" }),
     createdAt: createdAt(),
   },
   (t) => [index("document_versions_document_idx").on(t.documentId, t.seenAt)],
@@ -220,6 +243,90 @@ export const links = pgTable(
   ],
 );
 
+/**
+ * What the watcher checks: a document's address, or an outlet's RSS or Atom feed. One watch per
+ * document and per feed address; `nextCheckAt` is null while it is paused or has stopped.
+ */
+export const watches = pgTable(
+  "watches",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    kind: watchKindEnum("kind").notNull(),
+    documentId: integer("document_id")
+      .unique()
+      .references(() => documents.id),
+    outletId: integer("outlet_id").references(() => outlets.id),
+    url: text("url").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    // An editor's fixed interval; null follows the cadence of the document's age.
+    everyMinutes: integer("every_minutes"),
+    nextCheckAt: ts("next_check_at"),
+    // The slot a sweep handed out and when, so that no slot is fetched twice.
+    claimedSlot: ts("claimed_slot"),
+    claimedAt: ts("claimed_at"),
+    failures: integer("failures").notNull().default(0),
+    pausedReason: text("paused_reason"),
+    etag: text("etag"),
+    lastModified: text("last_modified"),
+    // The SHA-256 of the last body read: the same bytes again need no extraction.
+    lastBodySha256: text("last_body_sha256"),
+    checks: integer("checks").notNull().default(0),
+    lastCheckedAt: ts("last_checked_at"),
+    lastSuccessAt: ts("last_success_at"),
+    lastChangeAt: ts("last_change_at"),
+    // When it was (last) asked for: the cadence counts an article's age from the latest of this,
+    // its publication and its last change.
+    watchedAt: ts("watched_at").notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("watches_feed_url").on(t.url).where(sql`${t.kind} = 'feed'`),
+    index("watches_due_idx").on(t.nextCheckAt).where(sql`${t.enabled}`),
+    check("watches_target", sql`(${t.kind} = 'document') = (${t.documentId} is not null)`),
+  ],
+);
+
+/** Every check the watcher made, with its outcome and the evidence, kept so it can be read again. */
+export const captures = pgTable(
+  "captures",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    watchId: integer("watch_id")
+      .notNull()
+      .references(() => watches.id),
+    documentId: integer("document_id").references(() => documents.id),
+    at: ts("at").notNull(),
+    slot: ts("slot"),
+    outcome: captureOutcomeEnum("outcome").notNull(),
+    reason: text("reason"),
+    httpStatus: integer("http_status"),
+    finalUrl: text("final_url"),
+    // The response headers that matter: type, length, validators, caching, retry.
+    headers: jsonb("headers").$type<Record<string, string>>(),
+    bodySha256: text("body_sha256"),
+    // The body as received, gzip-compressed, when it was within the kept size.
+    body: bytea("body"),
+    extractor: text("extractor"),
+    extracted: jsonb("extracted").$type<{ title?: string; byline?: string; publishedAt?: string; modifiedAt?: string; chars?: number }>(),
+    versionId: integer("version_id").references(() => documentVersions.id),
+    durationMs: integer("duration_ms"),
+  },
+  (t) => [index("captures_watch_idx").on(t.watchId, t.id), index("captures_document_idx").on(t.documentId, t.id)],
+);
+
+/** Per host: robots.txt as last read, and the politeness state shared by every instance. */
+export const captureHosts = pgTable("capture_hosts", {
+  host: text("host").primaryKey(),
+  robotsTxt: text("robots_txt"),
+  robotsStatus: integer("robots_status"),
+  // allow: every path may be fetched (a 4xx robots file); deny: none may (5xx, unreachable).
+  robotsRule: text("robots_rule"),
+  robotsFetchedAt: ts("robots_fetched_at"),
+  crawlDelayMs: integer("crawl_delay_ms"),
+  nextRequestAt: ts("next_request_at"),
+  inFlightUntil: ts("in_flight_until"),
+});
+
 export const auditEvents = pgTable(
   "audit_events",
   {
@@ -249,6 +356,9 @@ export type Claim = typeof claims.$inferSelect;
 export type ClaimRevision = typeof claimRevisions.$inferSelect;
 export type Link = typeof links.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
+export type Watch = typeof watches.$inferSelect;
+export type Capture = typeof captures.$inferSelect;
+export type CaptureOutcome = (typeof captureOutcomeEnum.enumValues)[number];
 export type LinkKind = (typeof linkKindEnum.enumValues)[number];
 export type Precision = (typeof precisionEnum.enumValues)[number];
 export type DocumentKind = (typeof documentKindEnum.enumValues)[number];

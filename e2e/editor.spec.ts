@@ -208,6 +208,8 @@ test.describe("axe finds no violations on the editor pages", () => {
     ["audit log", () => "/editor/audit"],
     ["people", () => "/editor/people"],
     ["tokens", () => "/editor/tokens"],
+    ["watches", () => "/editor/watches"],
+    ["source with its watch and capture log", (s) => `/editor/documents/${s.comicbook.id}?story=${s.slug}`],
   ];
   for (const [name, path] of pages) {
     test(name, async ({ editorPage: page, sources }) => {

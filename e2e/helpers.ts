@@ -44,6 +44,7 @@ export const READER_PAGES: ReaderPage[] = [
   { name: "document", path: (s) => `/documents/${s.comicbookDocument}` },
   { name: "document side by side", path: (s) => `/documents/${s.comicbookDocument}?layout=side` },
   { name: "search form", path: () => "/search" },
+  { name: "the watcher, for site owners", path: () => "/watcher" },
   { name: "search results", path: () => "/search?q=%22less+than+one+month%22" },
   { name: "search of common words", path: () => "/search?q=the" },
   { name: "unknown story", path: () => "/stories/no-such-story", status: 404 },

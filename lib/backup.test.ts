@@ -2,9 +2,11 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase, rows, type Database } from "@/db";
+import { captures, watches } from "@/db/schema";
 import { seed } from "@/lib/seed";
 import { verifyAuditChain } from "@/lib/audit";
 import { actorOf } from "@/lib/auth/editors";
@@ -68,6 +70,17 @@ beforeAll(async () => {
   const second = await createClaim(source.db, actor, story.slug, { documentId: document.id, text: "A later claim", assertedAt: new Date("2024-03-02") });
   await reviseClaim(source.db, actor, first.id, { text: `${ODD} (revised)`, reason: "Clarified 👍", baseRevision: 1 });
   await linkClaims(source.db, actor, second.id, { kind: "contradicts", targetClaimId: first.id, note: ODD });
+  // A watch and a capture that kept the page's bytes, compressed: binary survives the round trip.
+  const [watch] = await source.db.insert(watches).values({ kind: "document", documentId: document.id, url: "https://odd.example/page", etag: '"ø"' }).returning();
+  await source.db.insert(captures).values({
+    watchId: watch!.id,
+    documentId: document.id,
+    at: new Date("2024-03-03T10:00:00Z"),
+    outcome: "unchanged",
+    headers: { "content-type": "text/html; charset=utf-8" },
+    body: gzipSync(Buffer.from(`<p>${ODD}</p>`)),
+    extracted: { title: ODD.slice(0, 50), chars: 12 },
+  });
 
   sourceDump = await dump(source);
 }, 180_000);

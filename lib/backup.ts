@@ -17,8 +17,11 @@ export const BACKUP_TABLES: readonly BackupTable[] = [
   { name: "api_tokens", key: ["id"] },
   { name: "outlets", key: ["id"] },
   { name: "documents", key: ["id"] },
+  { name: "watches", key: ["id"] },
   // A version may hold half a million characters: smaller pages keep memory flat.
   { name: "document_versions", key: ["id"], pageSize: 20 },
+  // A capture keeps the page it read, compressed, up to two megabytes.
+  { name: "captures", key: ["id"], pageSize: 20 },
   { name: "stories", key: ["id"] },
   { name: "questions", key: ["id"] },
   { name: "claims", key: ["id"] },
@@ -27,8 +30,11 @@ export const BACKUP_TABLES: readonly BackupTable[] = [
   { name: "audit_events", key: ["id"] },
 ];
 
-/** Left out on purpose: sign-in sessions and one-time setup codes belong to the old server. */
-export const NOT_EXPORTED = ["sessions", "setup_codes"] as const;
+/**
+ * Left out on purpose: sign-in sessions and one-time setup codes belong to the old server, and the
+ * hosts' politeness state (robots.txt as last read, turns) is read again as it is needed.
+ */
+export const NOT_EXPORTED = ["sessions", "setup_codes", "capture_hosts"] as const;
 
 const PAGE_SIZE = 500;
 const IMPORT_BATCH_ROWS = 500;

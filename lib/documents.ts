@@ -9,8 +9,11 @@ import { findOrCreateOutlet, getOutletBySlug, outletForUrl } from "@/lib/outlets
 import { sha256 } from "@/lib/sha256";
 import type { DocumentInput, SourceInput, VersionInput } from "@/lib/validation";
 
-/** Creates a document, or returns the one already known under the same normalised URL. */
-export async function createDocument(db: Executor, actor: Actor, input: DocumentInput): Promise<{ document: Document; created: boolean }> {
+/**
+ * Creates a document, or returns the one already known under the same normalised URL.
+ * `discoveredAt` marks one the watcher found in its outlet's feed, for an editor to look at.
+ */
+export async function createDocument(db: Executor, actor: Actor, input: DocumentInput, discoveredAt: Date | null = null): Promise<{ document: Document; created: boolean }> {
   return db.transaction(async (tx) => {
     if (input.url) {
       const [existing] = await tx.select().from(documents).where(eq(documents.url, input.url)).limit(1);
@@ -32,6 +35,7 @@ export async function createDocument(db: Executor, actor: Actor, input: Document
         publishedAt: input.publishedAt.date,
         precision: input.precision ?? input.publishedAt.precision,
         kind: input.kind ?? "article",
+        discoveredAt,
       })
       .returning();
     await appendAudit(tx, actor, [{ action: "create", entity: "document", entityId: document!.id, after: document }]);
@@ -39,13 +43,14 @@ export async function createDocument(db: Executor, actor: Actor, input: Document
   });
 }
 
-export async function addVersion(db: Executor, actor: Actor, documentId: number, input: VersionInput): Promise<DocumentVersion> {
+/** Appends a version of a document's text; `captureId` names the watcher's capture that found it. */
+export async function addVersion(db: Executor, actor: Actor, documentId: number, input: VersionInput, captureId: number | null = null): Promise<DocumentVersion> {
   return db.transaction(async (tx) => {
     const [document] = await tx.select({ id: documents.id }).from(documents).where(eq(documents.id, documentId)).for("update");
     if (!document) throw notFound(`Document ${documentId}`);
     const [version] = await tx
       .insert(documentVersions)
-      .values({ documentId, text: input.text, sha256: sha256(input.text), seenAt: input.seenAt, note: input.note ?? null })
+      .values({ documentId, text: input.text, sha256: sha256(input.text), seenAt: input.seenAt, note: input.note ?? null, captureId })
       .returning();
     const { text: _text, ...summary } = version!;
     await appendAudit(tx, actor, [{ action: "create", entity: "document_version", entityId: version!.id, after: summary }]);

@@ -10,6 +10,17 @@ const envSchema = databaseEnv.extend({
   SEED_DIR: z.string().min(1).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   PAGE_CACHE: booleanFlag.default(true),
+  // The watcher (lib/watch/): whether `npm start` runs it, and the bounds of what it fetches.
+  WATCHER: booleanFlag.default(true),
+  CAPTURE_ALLOW_PRIVATE_HOSTS: z
+    .string()
+    .regex(/^(?:0|1|[a-z0-9.:-]+(?:,[a-z0-9.:-]+)*)$/i, "is 0, 1, or a comma-separated list of host names")
+    .default("0"),
+  CAPTURE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
+  CAPTURE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+  CAPTURE_MAX_BYTES: z.coerce.number().int().min(10_000).max(100_000_000).default(5_000_000),
+  CAPTURE_HOST_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
+  CAPTURE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
 });
 
 export type Env = z.infer<typeof envSchema>;

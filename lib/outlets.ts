@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { getDb, type Executor } from "@/db";
 import { claims, documents, outlets, type Outlet } from "@/db/schema";
 import { appendAudit, type Actor } from "@/lib/audit";
@@ -77,3 +77,6 @@ export async function getOutletRecord(db: Executor, slug: string, clock: Clock =
 
 /** An outlet's record as readers see it now, cached until the next write. */
 export const readOutlet = (slug: string): Promise<OutletRecord> => memo(`outlet|${slug}`, async () => getOutletRecord(await getDb(), slug));
+
+/** Every outlet by name, for an editor's pickers. */
+export const readOutletList = () => memo("outlet-list", async () => (await getDb()).select({ slug: outlets.slug, name: outlets.name }).from(outlets).orderBy(asc(outlets.name)));

@@ -18,7 +18,7 @@ const pages = cacheStore<Rendered>("pages", { maxEntries: 10_000, maxBytes: 64 *
 /** Response headers of the rendering worth repeating; security headers are set on every response anyway. */
 const KEPT_HEADERS = ["content-type", "cache-control", "vary", "link", "x-robots-tag"];
 /** The paths of reader pages: no session, no per-reader content. */
-export const READER_PAGE = /^\/(?:|search|stories\/[^/]+(?:\/changes)?|claims\/[^/]+|outlets\/[^/]+|documents\/[^/]+)$/;
+export const READER_PAGE = /^\/(?:|search|watcher|stories\/[^/]+(?:\/changes)?|claims\/[^/]+|outlets\/[^/]+|documents\/[^/]+)$/;
 
 /** A nonce: 128 random bits in hex, which is also valid base64 as CSP asks. */
 export function randomToken(): string {

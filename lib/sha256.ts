@@ -1,3 +1,4 @@
 import { createHash } from "node:crypto";
 
-export const sha256 = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
+/** The SHA-256 of a text (as UTF-8) or of bytes, in hex. */
+export const sha256 = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex");

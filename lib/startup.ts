@@ -3,10 +3,12 @@ import { issueSetupCode } from "@/lib/auth/sessions";
 import { env } from "@/lib/env";
 import { followWrites } from "@/lib/invalidation";
 import { seed } from "@/lib/seed";
+import { startWatcher } from "@/lib/watch";
 
 /**
  * Runs once when the server starts: validates the environment, opens (and so migrates) the
- * database, follows other processes' writes, and loads the demo story into an empty database.
+ * database, follows other processes' writes, loads the demo story into an empty database, and
+ * starts the watcher unless WATCHER=0.
  */
 export async function startUp(): Promise<void> {
   let config;
@@ -27,6 +29,10 @@ export async function startUp(): Promise<void> {
     }
     const code = await issueSetupCode(database.db);
     if (code) console.log(`Claimtrail: no admin yet. Open /setup and enter this one-time setup code: ${code}`);
+    if (config.WATCHER) {
+      await startWatcher(database);
+      console.log("Claimtrail: the watcher is running (WATCHER=0 runs it elsewhere, with npm run worker)");
+    }
   } catch (err) {
     const name = (err as Error).name;
     if (name === "DatabaseLockedError") {

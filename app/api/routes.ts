@@ -3,13 +3,16 @@ import * as claimDiff from "./claims/[id]/diff/route";
 import * as claimDrift from "./claims/[id]/drift/route";
 import * as claimLinks from "./claims/[id]/links/route";
 import * as claim from "./claims/[id]/route";
+import * as documentCaptures from "./documents/[id]/captures/route";
 import * as documentDiff from "./documents/[id]/diff/route";
 import * as document from "./documents/[id]/route";
 import * as documentVersions from "./documents/[id]/versions/route";
+import * as documentWatch from "./documents/[id]/watch/route";
 import * as documents from "./documents/route";
 import * as health from "./health/route";
 import * as openapi from "./openapi.json/route";
 import * as outlet from "./outlets/[slug]/route";
+import * as outletWatch from "./outlets/[slug]/watch/route";
 import * as outlets from "./outlets/route";
 import * as storyChanges from "./stories/[slug]/changes/route";
 import * as storyClaims from "./stories/[slug]/claims/route";
@@ -27,10 +30,13 @@ export const API_ROUTES = {
   "/api/openapi.json": openapi,
   "/api/outlets": outlets,
   "/api/outlets/{slug}": outlet,
+  "/api/outlets/{slug}/watch": outletWatch,
   "/api/documents": documents,
   "/api/documents/{id}": document,
   "/api/documents/{id}/versions": documentVersions,
   "/api/documents/{id}/diff": documentDiff,
+  "/api/documents/{id}/watch": documentWatch,
+  "/api/documents/{id}/captures": documentCaptures,
   "/api/stories": stories,
   "/api/stories/{slug}": story,
   "/api/stories/{slug}/questions": storyQuestions,

@@ -8,11 +8,13 @@ import { addSource, addVersion } from "@/lib/documents";
 import { AppError } from "@/lib/errors";
 import { formAction, parseForm } from "@/lib/forms";
 import { addQuestion, createStory } from "@/lib/stories";
+import { captureNow, watchDocument, watchOutletFeed } from "@/lib/watch";
 import {
   claimEditForm,
   claimForm,
   editorChange,
   editorInput,
+  feedWatchForm,
   linkForm,
   linkPreviewInput,
   questionForm,
@@ -22,6 +24,7 @@ import {
   tokenInput,
   tokenRevocation,
   versionForm,
+  watchForm,
 } from "@/lib/validation";
 
 // Every action here is a public endpoint: formAction checks the session, then parses, then calls lib/.
@@ -72,6 +75,21 @@ export async function previewLinkAction(fromId: number, kind: string, target: st
 export const editClaimAction = formAction({ access: "editor", input: claimEditForm }, async ({ _claim, ...patch }, { db, actor, values }) => {
   const claim = await reviseClaim(db, actor, _claim, patch);
   return { status: "ok", message: `Saved revision ${claim.revision}.`, values: { ...values, baseRevision: String(claim.revision), reason: "" } };
+});
+
+export const watchAction = formAction({ access: "editor", input: watchForm }, async ({ _document, enabled, everyMinutes }, { db, actor }) => {
+  const watch = await watchDocument(db, actor, _document, { enabled, everyMinutes: everyMinutes ?? null });
+  return { status: "ok", message: watch.enabled ? "Watching: the first check is due now." : "Paused: no more checks until it is watched again." };
+});
+
+export const captureNowAction = formAction({ access: "editor", input: versionForm.pick({ _document: true }) }, async ({ _document }, { db, actor }) => {
+  const capture = await captureNow(db, actor, _document);
+  return { status: "ok", message: `Checked: ${capture.outcome}${capture.reason ? ` (${capture.reason})` : ""}.` };
+});
+
+export const watchFeedAction = formAction({ access: "editor", input: feedWatchForm }, async ({ outlet, feedUrl }, { db, actor }) => {
+  const { outlet: watched } = await watchOutletFeed(db, actor, outlet, feedUrl);
+  return { status: "ok", message: `Watching the feed of ${watched.name}: new articles will be listed below as they are found.` };
 });
 
 export const createEditorAction = formAction({ access: "admin", input: editorInput.omit({ password: true }) }, async (input, { db, actor }) => {

@@ -20,6 +20,16 @@ export type FeedState = { scope: ScopeInfo; lastModified: Date; fingerprint: str
 type Row = Record<string, unknown>;
 const int = (v: unknown) => Number(v);
 
+/** Ids of the documents in scope (those a story's claims cite, an outlet's own), as a subquery; null for the whole site. */
+function scopeDocumentIds(type: ScopeInfo["type"], scopeId: SQL): SQL | null {
+  if (type === "story") return sql`select document_id from claims where story_id = ${scopeId}`;
+  if (type === "outlet") return sql`select id from documents where outlet_id = ${scopeId}`;
+  return null;
+}
+
+/** Versions the watcher found: editors' own pastes are not news to subscribers. */
+const watcherVersionInScope = (documentIds: SQL | null) => sql`v.capture_id is not null${documentIds ? sql` and v.document_id in (${documentIds})` : sql``}`;
+
 /** Ids of the claims in scope, as a subquery; null for the whole site. */
 function scopeClaimIds(type: ScopeInfo["type"], scopeId: SQL): SQL | null {
   if (type === "story") return sql`select id from claims where story_id = ${scopeId}`;
@@ -53,6 +63,7 @@ function targetOf(scope: FeedScope): SQL {
  */
 export async function feedState(db: Executor, scope: FeedScope): Promise<FeedState> {
   const claimIds = scopeClaimIds(scope.type, sql`(select id from target)`);
+  const documentIds = scopeDocumentIds(scope.type, sql`(select id from target)`);
   // Epoch seconds as text keep the microseconds that a JavaScript Date would drop.
   const [row] = await rows<Row>(
     db,
@@ -60,11 +71,13 @@ export async function feedState(db: Executor, scope: FeedScope): Promise<FeedSta
         select t.id, t.slug, t.name, t.extra, t.created_at,
                c.n as claims, extract(epoch from c.at)::text as claims_at,
                r.n as revisions, extract(epoch from r.at)::text as revisions_at,
-               l.n as links, extract(epoch from l.at)::text as links_at
+               l.n as links, extract(epoch from l.at)::text as links_at,
+               v.n as versions, extract(epoch from v.at)::text as versions_at
         from target t
         cross join lateral (select count(*)::int as n, max(created_at) as at from claims where ${claimIds ? sql`id in (${claimIds})` : sql`true`}) c
         cross join lateral (select count(*)::int as n, max(created_at) as at from claim_revisions where ${claimIds ? sql`claim_id in (${claimIds})` : sql`true`}) r
-        cross join lateral (select count(*)::int as n, max(l.created_at) as at from links l where ${linkInScope(claimIds)}) l`,
+        cross join lateral (select count(*)::int as n, max(l.created_at) as at from links l where ${linkInScope(claimIds)}) l
+        cross join lateral (select count(*)::int as n, max(v.created_at) as at from document_versions v where ${watcherVersionInScope(documentIds)}) v`,
   );
   if (!row) throw notFound(scope.type === "story" ? `The story "${scope.slug}"` : scope.type === "outlet" ? `The outlet "${scope.slug}"` : "The feed");
 
@@ -74,9 +87,9 @@ export async function feedState(db: Executor, scope: FeedScope): Promise<FeedSta
       : scope.type === "story"
         ? { type: "story", id: int(row.id), slug: String(row.slug), title: String(row.name), summary: (row.extra as string | null) ?? null, createdAt: toDate(row.created_at) }
         : { type: "outlet", id: int(row.id), slug: String(row.slug), name: String(row.name), homepage: (row.extra as string | null) ?? null, createdAt: toDate(row.created_at) };
-  const newest = [row.claims_at, row.revisions_at, row.links_at].filter((v) => v != null).map((v) => Number(v) * 1000);
+  const newest = [row.claims_at, row.revisions_at, row.links_at, row.versions_at].filter((v) => v != null).map((v) => Number(v) * 1000);
   const lastModified = new Date(newest.length ? Math.max(...newest) : info.type === "site" ? 0 : timeOf(info.createdAt));
-  const fingerprint = [info.type === "site" ? "site" : `${info.type}:${info.id}`, row.claims, row.claims_at, row.revisions, row.revisions_at, row.links, row.links_at].join("|");
+  const fingerprint = [info.type === "site" ? "site" : `${info.type}:${info.id}`, row.claims, row.claims_at, row.revisions, row.revisions_at, row.links, row.links_at, row.versions, row.versions_at].join("|");
   return { scope: info, lastModified, fingerprint };
 }
 
@@ -112,11 +125,23 @@ export type LinkEvent = {
   after: Status;
 };
 
-export type FeedEvent = ClaimEvent | LinkEvent;
+/** A new version of a document, found by the watcher. */
+export type VersionEvent = {
+  type: "version";
+  at: Date;
+  version: { id: number; text: string; seenAt: Date; note: string | null; captureId: number };
+  /** The version before it, whose text it is compared with; null for the first. */
+  previous: { id: number; text: string } | null;
+  document: { id: number; title: string; url: string | null; authors: string[] };
+  outlet: { id: number; slug: string; name: string };
+};
+
+export type FeedEvent = ClaimEvent | LinkEvent | VersionEvent;
 
 /** The newest events in scope, newest first, in a fixed number of queries whatever the limit. */
 export async function loadFeedEvents(db: Executor, scope: ScopeInfo, filter: FeedFilter): Promise<FeedEvent[]> {
   const claimIds = scope.type === "site" ? null : scopeClaimIds(scope.type, sql`${scope.id}`);
+  const documentIds = scope.type === "site" ? null : scopeDocumentIds(scope.type, sql`${scope.id}`);
   const linkKinds = linkKindsOf(filter);
   const branches: SQL[] = [];
   // Each branch is ordered and cut on its own, so both can walk their created_at index.
@@ -130,6 +155,11 @@ export async function loadFeedEvents(db: Executor, scope: ScopeInfo, filter: Fee
       from links l where ${linkInScope(claimIds)} and l.kind in (${sql.join(linkKinds.map((k) => sql`${k}`), sql`, `)})
       order by l.created_at desc, l.id desc limit ${filter.limit})`);
   }
+  if (filter.kinds.includes("versions")) {
+    branches.push(sql`(select 'version' as type, v.id, v.created_at, null::int as from_claim_id, null::int as to_claim_id
+      from document_versions v where ${watcherVersionInScope(documentIds)}
+      order by v.created_at desc, v.id desc limit ${filter.limit})`);
+  }
   // Within one instant (a seed, an import), a link is taken to come after the claims it joins.
   const found = await rows<Row>(
     db,
@@ -140,11 +170,12 @@ export async function loadFeedEvents(db: Executor, scope: ScopeInfo, filter: Fee
 
   const ids = new Set<number>();
   for (const r of found) {
-    ids.add(int(r.from_claim_id));
+    if (r.from_claim_id != null) ids.add(int(r.from_claim_id));
     if (r.to_claim_id != null) ids.add(int(r.to_claim_id));
   }
+  const versionIds = found.filter((r) => r.type === "version").map((r) => int(r.id));
   const clock = clockFrom({});
-  const [graph, extraRows] = await Promise.all([
+  const [graph, extraRows, versionRows] = await Promise.all([
     loadGraph(db, { claimIds: [...ids] }, clock),
     rows<Row>(
       db,
@@ -156,7 +187,24 @@ export async function loadFeedEvents(db: Executor, scope: ScopeInfo, filter: Fee
           left join questions q on q.id = c.question_id
           where c.id = any(${intArray(ids)})`,
     ),
+    versionIds.length
+      ? rows<Row>(
+          db,
+          sql`select v.id, v.text, v.seen_at, v.note, v.capture_id, d.id as document_id, d.title, d.url, d.authors,
+                     o.id as outlet_id, o.slug as outlet_slug, o.name as outlet_name, p.id as previous_id, p.text as previous_text
+              from document_versions v
+              join documents d on d.id = v.document_id
+              join outlets o on o.id = d.outlet_id
+              left join lateral (
+                select p.id, p.text from document_versions p
+                where p.document_id = v.document_id and (p.seen_at, p.id) < (v.seen_at, v.id)
+                order by p.seen_at desc, p.id desc limit 1
+              ) p on true
+              where v.id = any(${intArray(versionIds)})`,
+        )
+      : [],
   ]);
+  const versions = new Map(versionRows.map((r) => [int(r.id), r]));
   const extras = new Map(extraRows.map((r) => [int(r.id), r]));
   const feedClaim = (id: number): FeedClaim | null => {
     const view = graph.claims.get(id);
@@ -187,7 +235,18 @@ export async function loadFeedEvents(db: Executor, scope: ScopeInfo, filter: Fee
   const events: FeedEvent[] = [];
   for (const r of found) {
     const at = toDate(r.created_at);
-    if (r.type === "claim") {
+    if (r.type === "version") {
+      const v = versions.get(int(r.id));
+      if (!v) continue;
+      events.push({
+        type: "version",
+        at,
+        version: { id: int(v.id), text: String(v.text), seenAt: toDate(v.seen_at), note: (v.note as string | null) ?? null, captureId: int(v.capture_id) },
+        previous: v.previous_id == null ? null : { id: int(v.previous_id), text: String(v.previous_text) },
+        document: { id: int(v.document_id), title: String(v.title), url: (v.url as string | null) ?? null, authors: ((v.authors as string[] | null) ?? []).map(String) },
+        outlet: { id: int(v.outlet_id), slug: String(v.outlet_slug), name: String(v.outlet_name) },
+      });
+    } else if (r.type === "claim") {
       const claim = feedClaim(int(r.id));
       if (!claim) continue;
       const linksIn = graph.edges.filter((e) => e.toClaimId === claim.id).sort((a, b) => timeOf(b.createdAt) - timeOf(a.createdAt) || b.id - a.id);

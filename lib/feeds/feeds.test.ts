@@ -20,6 +20,12 @@ import { addVersion, createDocument } from "@/lib/documents";
 import { addQuestion, createStory } from "@/lib/stories";
 import { call, type Call } from "@/lib/testing/http";
 import { testDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
+import { articlePage, fixtureSite } from "@/lib/testing/site";
+import { DEMO_VERSIONS } from "@/lib/seed/demo";
+import { addressPolicy } from "@/lib/watch/address";
+import { runCapture } from "@/lib/watch/capture";
+import { userAgent, type WatcherSettings } from "@/lib/watch/settings";
+import { watchDocument } from "@/lib/watch";
 import { claimInput, claimPatch, documentInput, linkInput, questionInput, storyInput, versionInput, type ClaimInput } from "@/lib/validation";
 
 type Handler = typeof storyRss.GET;
@@ -530,5 +536,49 @@ describe(`feed size and cost on ${testEngine()}`, () => {
     await queriesFor("limit=2", undefined, false);
     expect((await queriesFor("limit=2", undefined, false)).queries).toBe(0);
     expect(warm.res.status).toBe(200);
+  });
+});
+
+describe(`versions the watcher finds, in the feeds, on ${testEngine()}`, () => {
+  it("are items of the story's and the outlet's feeds, titled with what changed and carrying the word diff", async () => {
+    const site = await fixtureSite();
+    try {
+      const { document } = await createDocument(database.db, actor, documentInput.parse({ url: site.url("/ballerina"), outlet: "comicbook", title: "Ballerina reshoots report", publishedAt: "2024-10-14" }));
+      await createClaim(database.db, actor, SEED_STORY_SLUG, claimInput.parse({ documentId: document.id, text: "ComicBook's watched relay." }));
+      const before = await getFeed("story", "json", { slug: SEED_STORY_SLUG });
+      const watch = await watchDocument(database.db, actor, document.id, { enabled: true });
+      const settings: WatcherSettings = { limits: { policy: addressPolicy("127.0.0.1"), userAgent: userAgent(undefined), totalMs: 5000, connectMs: 1000, maxBytes: 1_000_000 }, hostIntervalMs: 0, concurrency: 1 };
+      const versionsOf = (text: string) => text.split("\n\n");
+      site.set("/ballerina", { body: articlePage(versionsOf(DEMO_VERSIONS.original)) });
+      expect(await runCapture(database.db, settings, watch.id, null)).toMatchObject({ capture: { outcome: "new-version" } });
+      site.set("/ballerina", { body: articlePage(versionsOf(DEMO_VERSIONS.updated)) });
+      const second = await runCapture(database.db, settings, watch.id, null);
+      expect(second).toMatchObject({ capture: { outcome: "new-version" } });
+
+      const story = await getFeed("story", "json", { slug: SEED_STORY_SLUG, query: "kinds=versions" });
+      expect(story.headers.get("etag")).not.toBe(before.headers.get("etag"));
+      const [latest, first] = story.body.items;
+      expect(latest.title).toBe("ComicBook edited “Ballerina reshoots report”: 2 sentences added at the top");
+      expect(first.title).toBe("ComicBook edited “Ballerina reshoots report”: its text stored for the first time");
+      expect(latest.content_html).toContain("<ins>Update: ComicBook has learned that Ballerina director Len Wiseman led additional photography");
+      expect(latest._claimtrail).toMatchObject({ event: "version", document_id: document.id, capture_id: (second as { capture: { id: number } }).capture.id });
+      expect(latest.url).toMatch(new RegExp(`/documents/${document.id}#version-\\d+$`));
+      expect(jsonFeedProblems(story.body)).toEqual([]);
+
+      // Only versions: the default feed has them among the claims and links; kinds=claims has none.
+      expect((await getFeed("story", "json", { slug: SEED_STORY_SLUG })).body.items.some((i: any) => i.id === latest.id)).toBe(true);
+      expect((await getFeed("story", "json", { slug: SEED_STORY_SLUG, query: "kinds=claims" })).body.items.some((i: any) => i.id === latest.id)).toBe(false);
+      const [atom, rss] = feedparser([await getFeed("outlet", "atom", { slug: "comicbook" }), await getFeed("outlet", "rss", { slug: "comicbook" })]);
+      for (const parsed of [atom!, rss!]) {
+        expect(parsed.bozo, parsed.error).toBe(false);
+        const entry = parsed.entries.find((e) => e.id === latest.id)!;
+        expect(entry.title).toBe(latest.title);
+        expect(entry.text).toContain("Update: ComicBook has learned");
+      }
+      // The Wrap's feed is not about ComicBook's article.
+      expect((await getFeed("outlet", "json", { slug: "the-wrap", query: "kinds=versions" })).body.items).toEqual([]);
+    } finally {
+      await site.close();
+    }
   });
 });

@@ -1,11 +1,12 @@
 import type { LinkKind } from "@/db/schema";
 import { diffClaimTexts } from "@/lib/claims/diffs";
 import type { ClaimView } from "@/lib/claims/graph";
-import type { DiffOp } from "@/lib/diff/words";
+import { describeEdit } from "@/lib/diff/edits";
+import { diffWords, type DiffOp } from "@/lib/diff/words";
 import { formatDate, statusLabel } from "@/lib/format";
 import { linkTarget, possessive, replaces } from "@/lib/links";
 import { timeOf } from "@/lib/time";
-import type { ClaimEvent, FeedClaim, FeedEvent, LinkEvent } from "./events";
+import type { ClaimEvent, FeedClaim, FeedEvent, LinkEvent, VersionEvent } from "./events";
 import { questionPhrase } from "./phrase";
 
 export type FeedCategory = { scheme: "kind" | "question"; term: string };
@@ -167,4 +168,31 @@ export function linkItem(event: LinkEvent, base: string): FeedItem {
   };
 }
 
-export const feedItem = (event: FeedEvent, base: string): FeedItem => (event.type === "claim" ? claimItem(event, base) : linkItem(event, base));
+/** A version the watcher found: "ComicBook edited “Ballerina reshoots”: 2 sentences added at the top", with the word diff. */
+export function versionItem(event: VersionEvent, base: string): FeedItem {
+  const { version, previous, document, outlet } = event;
+  const edit = describeEdit(previous?.text ?? null, version.text);
+  const title = clip(`${outlet.name} edited “${clip(document.title, 120)}”: ${edit}`, 300);
+  const page = `${base}/documents/${document.id}#version-${version.id}`;
+  const source = document.url ? `<a href="${escapeHtml(document.url)}">${escapeHtml(document.title)}</a>` : escapeHtml(document.title);
+  const html = [
+    previous ? labelled("What changed", `<span dir="auto">${diffHtml(diffWords(previous.text, version.text))}</span>`) : labelled("Text", `<span dir="auto">${escapeHtml(clip(version.text, 2000))}</span>`),
+    labelled("Source", `${source}, ${escapeHtml(outlet.name)}`),
+    `<p>Seen by Claimtrail's watcher on ${escapeHtml(loggedDate(version.seenAt))}, without an editor. <a href="${escapeHtml(page)}">Every version of this document on Claimtrail</a></p>`,
+  ];
+  return {
+    id: `urn:claimtrail:version:${version.id}`,
+    url: page,
+    title,
+    summary: `${title}. Seen ${loggedDate(version.seenAt)}.`,
+    html: html.join("\n"),
+    published: event.at,
+    updated: event.at,
+    authors: document.authors.length ? document.authors : [outlet.name],
+    categories: [{ scheme: "kind", term: "version" }],
+    facts: { event: "version", version_id: version.id, document_id: document.id, capture_id: version.captureId, previous_version_id: previous?.id ?? null },
+  };
+}
+
+export const feedItem = (event: FeedEvent, base: string): FeedItem =>
+  event.type === "claim" ? claimItem(event, base) : event.type === "link" ? linkItem(event, base) : versionItem(event, base);

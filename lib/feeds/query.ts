@@ -8,4 +8,4 @@ export function feedFilter(query: FeedQuery): FeedFilter {
   return { kinds: query.kinds ?? [...FEED_KINDS], limit: query.limit, filtered: query.kinds !== undefined && query.kinds.length < FEED_KINDS.length };
 }
 
-export const linkKindsOf = (filter: FeedFilter): LinkKind[] => filter.kinds.filter((k): k is LinkKind => k !== "claims");
+export const linkKindsOf = (filter: FeedFilter): LinkKind[] => filter.kinds.filter((k): k is LinkKind => k !== "claims" && k !== "versions");

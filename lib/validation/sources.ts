@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { documentKindEnum } from "@/db/schema";
-import { cleanText, datedInput, diffLayout, httpUrl, id, instant, MAX_VERSION_CHARS, precision, requiredText } from "./common";
+import { cleanText, datedInput, diffLayout, httpUrl, id, instant, MAX_VERSION_CHARS, precision, requiredText, slugParam } from "./common";
 
 // Sources: outlets, their documents, and the versions of a document's text.
 
@@ -71,3 +71,28 @@ export type SourceInput = z.infer<typeof sourceInput>;
 
 /** The form field a source error belongs to: its path below the document or the version ("title", "outlet.name"). */
 export const sourceFormField = (path: PropertyKey[]): string => path.slice(path[0] === "source" ? 2 : 0).map(String).join(".");
+
+/** Watching a document: on or off, and optionally a fixed interval instead of the cadence of its age. */
+export const watchInput = z.strictObject({
+  enabled: z.boolean({ error: "enabled is true or false." }),
+  everyMinutes: z.number().int("A whole number of minutes.").min(5, "At least every 5 minutes.").max(525_600, "At most once a year.").nullable().optional(),
+});
+
+/** Watching an outlet's RSS or Atom feed, whose new articles become documents. */
+export const feedWatchInput = z.strictObject({ feedUrl: httpUrl });
+
+export const capturesQuery = z.object({
+  before: id.optional().describe("Captures older than this one (the last id of the previous page)"),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe("How many, newest first (default 50, at most 200)"),
+});
+
+/** The editor's watch form: on or off, and minutes when fixed. */
+export const watchForm = z.strictObject({
+  _document: id,
+  enabled: z.enum(["0", "1"]).transform((v) => v === "1"),
+  everyMinutes: z.coerce.number().int("A whole number of minutes.").min(5, "At least every 5 minutes.").max(525_600, "At most once a year.").optional(),
+});
+
+export const feedWatchForm = z.strictObject({ outlet: slugParam, feedUrl: httpUrl });
+
+export type WatchInput = z.infer<typeof watchInput>;

@@ -7,9 +7,11 @@ import { orNotFound } from "@/app/components/load";
 import { QueryProblems } from "@/app/components/problems";
 import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/query";
 import { When } from "@/app/components/status";
+import { versionOrigin, WatchStatus } from "@/app/components/watch-status";
 import { diffWords } from "@/lib/diff/words";
 import { formatInstant, hostLabel, plural, truncate } from "@/lib/format";
 import { readDocument } from "@/lib/documents";
+import { readDocumentWatch } from "@/lib/watch";
 import { documentPageQuery, id as idSchema } from "@/lib/validation";
 
 type Props = { params: Promise<{ id: string }>; searchParams: SearchParams };
@@ -34,7 +36,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function DocumentPage({ params, searchParams }: Props) {
   await connection();
-  const doc = await orNotFound(readDocument(parseId((await params).id)));
+  const id = parseId((await params).id);
+  const [doc, watched] = await orNotFound(Promise.all([readDocument(id), readDocumentWatch(id)]));
   const { data: query, problems } = await readSearchParams(searchParams, documentPageQuery);
   const layout: DiffLayout = query.layout ?? "inline";
   const path = `/documents/${doc.id}`;
@@ -58,6 +61,7 @@ export default async function DocumentPage({ params, searchParams }: Props) {
         </p>
       </header>
       <QueryProblems problems={problems} fallback="Showing inline diffs." />
+      <WatchStatus watch={watched.watch} />
       <section aria-labelledby="versions">
         <h2 id="versions">{plural(versions.length, "stored version")}</h2>
         {versions.length === 0 && <p className="meta">Claimtrail has not stored the text of this document.</p>}
@@ -68,7 +72,10 @@ export default async function DocumentPage({ params, searchParams }: Props) {
             return (
               <li key={v.id} id={`version-${v.id}`}>
                 <h3>
-                  Version {i + 1} <span className="meta">· seen {formatInstant(v.seenAt)}</span>
+                  Version {i + 1}{" "}
+                  <span className="meta">
+                    · seen {formatInstant(v.seenAt)} · {versionOrigin(v)}
+                  </span>
                 </h3>
                 {v.note && <p>{v.note}</p>}
                 {prev && (

@@ -7,7 +7,10 @@ import { orNotFound } from "@/app/components/load";
 import { formatDate } from "@/lib/format";
 import { readStory } from "@/lib/stories";
 import { id as idSchema } from "@/lib/validation";
-import { addVersionAction, createClaimAction } from "../../actions";
+import { WatchStatus } from "@/app/components/watch-status";
+import { readCaptures, readDocumentWatch } from "@/lib/watch";
+import { addVersionAction, captureNowAction, createClaimAction, watchAction } from "../../actions";
+import { CaptureLog } from "../../components/capture-log";
 import { ActionForm, Field } from "../../components/form";
 import { QuotePicker } from "../../components/quote-picker";
 
@@ -18,7 +21,9 @@ export default async function EditorDocument({ params, searchParams }: { params:
   const documentId = idSchema.safeParse(id);
   if (!documentId.success) notFound();
   await editorOrSignIn(`/editor/documents/${id}`);
-  const document = await orNotFound(readDocument(documentId.data));
+  const [document, watched, captures] = await orNotFound(
+    Promise.all([readDocument(documentId.data), readDocumentWatch(documentId.data), readCaptures(documentId.data, { limit: 30 })]),
+  );
   const view = story ? await orNotFound(readStory(story)) : null;
   const versions = document.versions.map((v, i) => ({ id: v.id, label: `Version ${i + 1} · ${formatDate(v.seenAt)}${v.note ? ` · ${v.note}` : ""}`, text: v.text }));
   return (
@@ -59,6 +64,27 @@ export default async function EditorDocument({ params, searchParams }: { params:
         </>
       ) : (
         <p>Open this source from a story to log claims from it.</p>
+      )}
+
+      <h2>Watching for changes</h2>
+      <WatchStatus watch={watched.watch} />
+      {document.url ? (
+        <>
+          <ActionForm
+            action={watchAction}
+            submit={watched.watch?.enabled ? "Pause watching" : "Watch this page"}
+            label={watched.watch?.enabled ? "Pause watching" : "Watch this page"}
+            hidden={{ _document: document.id, enabled: watched.watch?.enabled ? "0" : "1" }}
+          >
+            {!watched.watch?.enabled && (
+              <Field name="everyMinutes" label="Check every (minutes)" hint="Optional: left empty, checks follow the page's age, from every 15 minutes while it is new to monthly." />
+            )}
+          </ActionForm>
+          <ActionForm action={captureNowAction} submit="Check now" label="Check now" hidden={{ _document: document.id }} />
+          <CaptureLog captures={captures} />
+        </>
+      ) : (
+        <p className="meta">This document has no address, so it cannot be watched.</p>
       )}
 
       <h2>Add a version</h2>
