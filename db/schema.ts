@@ -327,6 +327,131 @@ export const captureHosts = pgTable("capture_hosts", {
   inFlightUntil: ts("in_flight_until"),
 });
 
+export const anchorStateEnum = pgEnum("anchor_state", ["present", "changed", "ambiguous", "removed"]);
+
+/**
+ * A claim's quote looked for in a version of its source newer than the one it was anchored in:
+ * found as it was, only a close match (reworded), found more than once, or gone. One row per
+ * claim revision and version; the latest says where the quote stands.
+ */
+export const quoteChecks = pgTable(
+  "quote_checks",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    claimId: integer("claim_id")
+      .notNull()
+      .references(() => claims.id),
+    revision: integer("revision").notNull(),
+    versionId: integer("version_id")
+      .notNull()
+      .references(() => documentVersions.id),
+    // The version the quote was found in as it was, before this one.
+    anchoredVersionId: integer("anchored_version_id").references(() => documentVersions.id),
+    state: anchorStateEnum("state").notNull(),
+    start: integer("start"),
+    end: integer("end"),
+    // The new wording, when the passage was reworded.
+    found: text("found"),
+    errors: integer("errors"),
+    // When the version was seen: the date of the source's edit as far as Claimtrail can tell.
+    seenAt: ts("seen_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("quote_checks_unique").on(t.claimId, t.revision, t.versionId), index("quote_checks_version_idx").on(t.versionId)],
+);
+
+/** A correction notice or editor's note that a new version added ("Update:", "Correction:"…). */
+export const versionNotices = pgTable(
+  "version_notices",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    versionId: integer("version_id")
+      .notNull()
+      .references(() => documentVersions.id),
+    kind: text("kind").notNull(),
+    notice: text("notice").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("version_notices_version_idx").on(t.versionId)],
+);
+
+/**
+ * A claim's derived status changed: a link, or a change up its relay chain, made it so. One row
+ * per claim and cause; before and after as subscribers are told.
+ */
+export const statusEvents = pgTable(
+  "status_events",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    claimId: integer("claim_id")
+      .notNull()
+      .references(() => claims.id),
+    before: text("before").notNull(),
+    after: text("after").notNull(),
+    reason: text("reason").notNull(),
+    linkId: integer("link_id").references(() => links.id),
+    // When the change took effect on the published clock.
+    effectiveAt: ts("effective_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("status_events_claim_idx").on(t.claimId), index("status_events_created_idx").on(t.createdAt, t.id)],
+);
+
+/** What an editor decided about an inbox item: the item's kind and id, and the decision. */
+export const inboxResolutions = pgTable(
+  "inbox_resolutions",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    itemKind: text("item_kind").notNull(),
+    itemId: integer("item_id").notNull(),
+    action: text("action").notNull(),
+    editorId: integer("editor_id").references(() => editors.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("inbox_resolutions_item").on(t.itemKind, t.itemId)],
+);
+
+export const webhookEventEnum = pgEnum("webhook_event", ["claim", "link", "version", "quote", "status"]);
+
+/** An endpoint that subscribers registered: events of these kinds, in this scope, signed with its secret. */
+export const webhooks = pgTable("webhooks", {
+  id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+  url: text("url").notNull(),
+  storyId: integer("story_id").references(() => stories.id),
+  outletId: integer("outlet_id").references(() => outlets.id),
+  claimId: integer("claim_id").references(() => claims.id),
+  events: webhookEventEnum("events").array().notNull(),
+  // The signing secret, whsec_ and base64: shown once when made, kept to sign.
+  secret: text("secret").notNull(),
+  editorId: integer("editor_id").references(() => editors.id),
+  disabledAt: ts("disabled_at"),
+  createdAt: createdAt(),
+});
+
+/** One event for one endpoint: delivered once, however many attempts and instances that takes. */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    webhookId: integer("webhook_id")
+      .notNull()
+      .references(() => webhooks.id),
+    eventId: text("event_id").notNull(),
+    eventKind: webhookEventEnum("event_kind").notNull(),
+    payload: jsonb("payload").notNull(),
+    state: text("state").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    // Taken by an instance for an attempt; lapses if it dies.
+    claimedUntil: ts("claimed_until"),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    deliveredAt: ts("delivered_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("webhook_deliveries_once").on(t.webhookId, t.eventId), index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`)],
+);
+
 export const auditEvents = pgTable(
   "audit_events",
   {
@@ -359,6 +484,11 @@ export type AuditEvent = typeof auditEvents.$inferSelect;
 export type Watch = typeof watches.$inferSelect;
 export type Capture = typeof captures.$inferSelect;
 export type CaptureOutcome = (typeof captureOutcomeEnum.enumValues)[number];
+export type QuoteCheck = typeof quoteChecks.$inferSelect;
+export type StatusEvent = typeof statusEvents.$inferSelect;
+export type Webhook = typeof webhooks.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+export type WebhookEvent = (typeof webhookEventEnum.enumValues)[number];
 export type LinkKind = (typeof linkKindEnum.enumValues)[number];
 export type Precision = (typeof precisionEnum.enumValues)[number];
 export type DocumentKind = (typeof documentKindEnum.enumValues)[number];

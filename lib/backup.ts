@@ -27,6 +27,13 @@ export const BACKUP_TABLES: readonly BackupTable[] = [
   { name: "claims", key: ["id"] },
   { name: "claim_revisions", key: ["claim_id", "revision"] },
   { name: "links", key: ["id"] },
+  { name: "quote_checks", key: ["id"] },
+  { name: "version_notices", key: ["id"] },
+  { name: "status_events", key: ["id"] },
+  { name: "inbox_resolutions", key: ["id"] },
+  // Endpoints keep their signing secrets, so that a restored server signs as the old one did.
+  { name: "webhooks", key: ["id"] },
+  { name: "webhook_deliveries", key: ["id"] },
   { name: "audit_events", key: ["id"] },
 ];
 

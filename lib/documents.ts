@@ -5,6 +5,8 @@ import { appendAudit, type Actor } from "@/lib/audit";
 import { memo } from "@/lib/cache";
 import { diffWords } from "@/lib/diff/words";
 import { AppError, notFound } from "@/lib/errors";
+import { checkQuotes } from "@/lib/claims/quote-checks";
+import { recordNotices } from "@/lib/notices";
 import { findOrCreateOutlet, getOutletBySlug, outletForUrl } from "@/lib/outlets";
 import { sha256 } from "@/lib/sha256";
 import type { DocumentInput, SourceInput, VersionInput } from "@/lib/validation";
@@ -54,6 +56,9 @@ export async function addVersion(db: Executor, actor: Actor, documentId: number,
       .returning();
     const { text: _text, ...summary } = version!;
     await appendAudit(tx, actor, [{ action: "create", entity: "document_version", entityId: version!.id, after: summary }]);
+    // What the new text did to the quotes claims take from the document, and any notice it added.
+    await checkQuotes(tx, documentId);
+    await recordNotices(tx, version!);
     return version!;
   });
 }

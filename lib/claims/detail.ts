@@ -5,9 +5,12 @@ import type { Clock } from "@/lib/clock";
 import { notFound } from "@/lib/errors";
 import { isEdgeVisible, type Edge } from "@/lib/status";
 import { linkViewOf, loadGraph, type ClaimView, type LinkView } from "./graph";
+import type { Anchor } from "./quote-checks";
 
 export type ClaimDetail = {
   claim: ClaimView;
+  /** Where its quote stands in its source's newest version (also on `claim`). */
+  anchor: Anchor;
   /** From the claim's origin's nearest relay up to the origin, the claim itself excluded. */
   relayChain: ClaimView[];
   linksOut: (LinkView & { claim: ClaimView })[];
@@ -37,6 +40,7 @@ export async function loadClaimDetail(db: Executor, id: number, clock: Clock): P
     .orderBy(asc(claimRevisions.revision));
   return {
     claim,
+    anchor: claim.anchor,
     relayChain,
     linksOut: visible.filter((e) => e.fromClaimId === id).map((e) => withClaim(e, e.toClaimId)),
     linksIn: visible.filter((e) => e.toClaimId === id).map((e) => withClaim(e, e.fromClaimId)),

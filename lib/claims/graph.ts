@@ -4,6 +4,8 @@ import type { LinkKind, Precision } from "@/db/schema";
 import type { Clock } from "@/lib/clock";
 import { REPLACING_KINDS_SQL } from "@/lib/links";
 import { deriveStatuses, edgeBetween, type Edge, type StatusInfo } from "@/lib/status";
+import { timeOf } from "@/lib/time";
+import { anchorOf, type Anchor } from "./quote-checks";
 
 // Claims with everything their status depends on: the SQL, its rows as views, and the graph of
 // links between them. The readers of claims, stories, outlets, search and feeds all load through here.
@@ -27,7 +29,27 @@ export type ClaimView = {
   relaysClaimId: number | null;
   document: { id: number; title: string; url: string | null; publishedAt: Date; precision: Precision };
   outlet: { id: number; slug: string; name: string };
+  /** Where its quote stands in the newest version of its source seen by the clock. */
+  anchor: Anchor;
+  /** The times its source removed or reworded what it quotes (or put it back), oldest first. */
+  sourceEdits: SourceEdit[];
 } & StatusInfo;
+
+/** A silent edit: a version of the source, seen at `seenAt`, that changed what the claim quotes. */
+export type SourceEdit = {
+  checkId: number;
+  state: "changed" | "removed" | "present";
+  /** When the version was seen (the edit happened by then), and when Claimtrail recorded it. */
+  seenAt: Date;
+  recordedAt: Date;
+  versionId: number;
+  /** The version the quote was last found in as it was. */
+  fromVersionId: number | null;
+  /** The new wording, for a reworded passage. */
+  found: string | null;
+};
+
+type CheckRow = { id: number; claimId: number; revision: number; state: "present" | "changed" | "ambiguous" | "removed"; versionId: number; anchoredVersionId: number | null; found: string | null; seenAt: Date; createdAt: Date };
 
 export type LinkView = Omit<Edge, "fromAssertedAt" | "fromCreatedAt" | "toAssertedAt" | "toCreatedAt">;
 
@@ -41,8 +63,9 @@ function claimSelect(where: SQL, knownAt: Date) {
   return sql`
     select c.id, c.story_id, s.slug as story_slug, c.document_id, c.version_id, c.question_id, c.speaker,
            c.asserted_at, c.created_at, r.revision, r.text, r.quote, r.quote_prefix, r.quote_suffix,
-           r.quote_verified, r.relays_claim_id
+           r.quote_verified, r.relays_claim_id, cv.seen_at as version_seen_at
     from claims c
+    left join document_versions cv on cv.id = c.version_id
     join lateral (
       select * from claim_revisions r where r.claim_id = c.id and r.created_at <= ${knownAt.toISOString()}::timestamptz
       order by r.revision desc limit 1
@@ -66,7 +89,9 @@ function mapSource(r: ClaimRow): Source {
   };
 }
 
-function mapClaim(r: ClaimRow, { document, outlet }: Source): Omit<ClaimView, keyof StatusInfo> {
+type LoadedClaim = Omit<ClaimView, keyof StatusInfo | "anchor" | "sourceEdits">;
+
+function mapClaim(r: ClaimRow, { document, outlet }: Source): LoadedClaim {
   return {
     id: Number(r.id),
     storyId: Number(r.story_id),
@@ -89,15 +114,66 @@ function mapClaim(r: ClaimRow, { document, outlet }: Source): Omit<ClaimView, ke
   };
 }
 
-/** The claims matching `where` as they read at knownAt; claims citing one document share its objects. */
-async function loadClaims(db: Executor, where: SQL, knownAt: Date): Promise<Omit<ClaimView, keyof StatusInfo>[]> {
-  const [claimRows, sourceRows] = await Promise.all([rows<ClaimRow>(db, claimSelect(where, knownAt)), rows<ClaimRow>(db, sourceSelect(where))]);
+// The quote checks of the claims matching `where`, as recorded by knownAt, oldest version first.
+const checkSelect = (where: SQL, knownAt: Date) => sql`
+  select q.id, q.claim_id, q.revision, q.state, q.version_id, q.anchored_version_id, q.found, q.seen_at, q.created_at
+  from quote_checks q join document_versions v on v.id = q.version_id
+  where q.claim_id in (select c.id from claims c where ${where}) and q.created_at <= ${knownAt.toISOString()}::timestamptz
+  order by v.seen_at, v.id`;
+
+const mapCheck = (r: ClaimRow): CheckRow => ({
+  id: Number(r.id),
+  claimId: Number(r.claim_id),
+  revision: Number(r.revision),
+  state: r.state as CheckRow["state"],
+  versionId: Number(r.version_id),
+  anchoredVersionId: r.anchored_version_id == null ? null : Number(r.anchored_version_id),
+  found: (r.found as string | null) ?? null,
+  seenAt: toDate(r.seen_at),
+  createdAt: toDate(r.created_at),
+});
+
+/** Its anchor and its source's edits at the clock, from its checks: those of its revision, of versions seen by asOf. */
+function quoteStanding(claim: LoadedClaim, versionSeenAt: Date | null, checks: CheckRow[] | undefined, clock: Clock): Pick<ClaimView, "anchor" | "sourceEdits"> {
+  const mine = (checks ?? []).filter((c) => c.revision === claim.revision && timeOf(c.seenAt) <= timeOf(clock.asOf));
+  const anchor = anchorOf(claim, mine, versionSeenAt);
+  const sourceEdits: SourceEdit[] = [];
+  let last: string = "present";
+  for (const c of mine) {
+    const state = c.state === "ambiguous" ? "changed" : c.state;
+    if (state !== last) {
+      sourceEdits.push({ checkId: c.id, state, seenAt: c.seenAt, recordedAt: c.createdAt, versionId: c.versionId, fromVersionId: c.anchoredVersionId, found: c.found });
+    }
+    last = state;
+  }
+  return { anchor, sourceEdits };
+}
+
+/**
+ * The claims matching `where` as they read at the clock's knownAt, with where their quotes stand;
+ * claims citing one document share its objects.
+ */
+async function loadClaims(db: Executor, where: SQL, clock: Clock): Promise<Omit<ClaimView, keyof StatusInfo>[]> {
+  const [claimRows, sourceRows, checkRows] = await Promise.all([
+    rows<ClaimRow>(db, claimSelect(where, clock.knownAt)),
+    rows<ClaimRow>(db, sourceSelect(where)),
+    rows<ClaimRow>(db, checkSelect(where, clock.knownAt)),
+  ]);
   const sources = new Map(sourceRows.map((r) => [Number(r.id), mapSource(r)]));
-  // The two queries see the data a moment apart: a claim committed in between, with a new
+  const checks = new Map<number, CheckRow[]>();
+  for (const r of checkRows) {
+    const check = mapCheck(r);
+    const list = checks.get(check.claimId);
+    if (list) list.push(check);
+    else checks.set(check.claimId, [check]);
+  }
+  // The queries see the data a moment apart: a claim committed in between, with a new
   // document, is left out as if the load had come a moment earlier.
   return claimRows.flatMap((r) => {
     const source = sources.get(Number(r.document_id));
-    return source ? [mapClaim(r, source)] : [];
+    if (!source) return [];
+    const claim = mapClaim(r, source);
+    return [Object.assign(claim, quoteStanding(claim, r.version_seen_at == null ? null : toDate(r.version_seen_at), checks.get(claim.id), clock))];
   });
 }
 
@@ -141,7 +217,7 @@ export async function loadGraph(db: Executor, scope: { storyId: number } | { cla
   // these are loaded below, so their dates come from the claims rather than from a join.
   const touching = (ids: SQL) => sql`${linkSelect(sql`l.to_claim_id in ${ids}`)} union ${linkSelect(sql`l.from_claim_id in ${ids}`)}`;
   // The claims and their links follow from the same condition, so both queries go out at once.
-  const [seedClaims, seedLinks] = await Promise.all([loadClaims(db, seedWhere, clock.knownAt), rows<ClaimRow>(db, touching(sql`(select c.id from claims c where ${seedWhere})`))]);
+  const [seedClaims, seedLinks] = await Promise.all([loadClaims(db, seedWhere, clock), rows<ClaimRow>(db, touching(sql`(select c.id from claims c where ${seedWhere})`))]);
   const known = new Map(seedClaims.map((c) => [c.id, c]));
   const links = seedLinks.map(mapLink);
   const seen = new Set(links.map((l) => l.id));
@@ -181,7 +257,7 @@ export async function loadGraph(db: Executor, scope: { storyId: number } | { cla
     : [];
   const missing = [...core, ...others].filter((id) => !known.has(id));
   if (missing.length) {
-    for (const c of await loadClaims(db, sql`c.id = any(${intArray(missing)})`, clock.knownAt)) known.set(c.id, c);
+    for (const c of await loadClaims(db, sql`c.id = any(${intArray(missing)})`, clock)) known.set(c.id, c);
   }
   // A claim not loaded had no revision yet at knownAt, so a link from or to it is in force at no
   // clock this graph serves.

@@ -6,6 +6,8 @@ import { findVersion, latestVersion, notAVersion, resolveVersion } from "@/lib/d
 import { AppError, notFound } from "@/lib/errors";
 import { REPLACING_KINDS_SQL, replaces } from "@/lib/links";
 import { requireAnchor } from "@/lib/quotes";
+import { checkQuotes } from "./quote-checks";
+import { recordStatusChanges } from "./status-events";
 import type { ClaimInput, ClaimPatch, LinkInput } from "@/lib/validation";
 
 export type ClaimWithRevision = Claim & { current: ClaimRevision };
@@ -78,6 +80,8 @@ export async function createClaim(db: Executor, actor: Actor, storySlug: string,
         .returning(),
     ]);
     await appendAudit(tx, actor, [{ action: "create", entity: "claim", entityId: claim!.id, after: { ...claim, current: revision } }]);
+    // A quote taken from an older version is looked for in the newer ones at once.
+    if (anchor && version) await checkQuotes(tx, document.id, [claim!.id]);
     return { ...claim!, current: revision! };
   });
 }
@@ -127,6 +131,7 @@ export async function reviseClaim(db: Executor, actor: Actor, claimId: number, p
       })
       .returning();
     await appendAudit(tx, actor, [{ action: "revise", entity: "claim", entityId: claimId, before, after: revision }]);
+    if (patch.quote !== undefined && verified) await checkQuotes(tx, claim.documentId, [claimId]);
     return { ...bumped, current: revision! };
   });
 }
@@ -180,6 +185,7 @@ export async function linkClaims(db: Executor, actor: Actor, fromClaimId: number
       })
       .returning();
     await appendAudit(tx, actor, [{ action: "create", entity: "link", entityId: link!.id, after: link }]);
+    await recordStatusChanges(tx, link!);
     return link!;
   });
 }

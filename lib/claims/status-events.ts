@@ -1,0 +1,74 @@
+import { sql } from "drizzle-orm";
+import { rows, type Executor } from "@/db";
+import { statusEvents, type Link, type StatusEvent } from "@/db/schema";
+import { statusLabel } from "@/lib/format";
+import { linkVerb } from "@/lib/links";
+import { deriveStatuses, type StatusInfo } from "@/lib/status";
+import { loadGraph } from "./graph";
+
+/**
+ * The claims a new link can change the status of: its target, the claims the target contradicts
+ * (a fallen claim no longer disputes them), and every claim relaying any of those, to any depth
+ * and in any story.
+ */
+async function reach(tx: Executor, targetId: number): Promise<number[]> {
+  const found = await rows<{ id: number }>(
+    tx,
+    sql`with recursive seeds(id) as (
+          select ${targetId}::int
+          union select l.to_claim_id from links l where l.from_claim_id = ${targetId} and l.kind = 'contradicts'
+        ), down(id) as (
+          select id from seeds
+          union
+          select c.id from claims c join claim_revisions r on r.claim_id = c.id and r.revision = c.revision
+          join down on r.relays_claim_id = down.id
+        )
+        select distinct id from down`,
+  );
+  // The target first, then the rest in the order they were logged.
+  const rest = found.map((r) => Number(r.id)).filter((id) => id !== targetId);
+  return [targetId, ...rest.sort((a, b) => a - b)];
+}
+
+/** A claim's standing in one phrase: its status, and the fall of a claim it relays if one fell ("standing; relays a disputed claim"). */
+export const standingOf = (info: Pick<StatusInfo, "status" | "relayOf">): string => (info.relayOf ? `${info.status}; relays a ${info.relayOf.status} claim` : info.status);
+
+/**
+ * Records, for each claim whose derived status the new link changes, one status event: before
+ * and after, and why. Before is the same graph without this link, so links made together (an
+ * import, the demo story) each get their own effect.
+ */
+export async function recordStatusChanges(tx: Executor, link: Link): Promise<StatusEvent[]> {
+  const ids = await reach(tx, link.toClaimId);
+  const clock = { asOf: new Date(8.64e15), knownAt: link.createdAt };
+  const graph = await loadGraph(tx, { claimIds: [...new Set([...ids, link.fromClaimId])] }, clock);
+  const before = deriveStatuses(graph.claims.values(), graph.edges.filter((e) => e.id !== link.id), clock);
+  const from = graph.claims.get(link.fromClaimId);
+  const changes: (typeof statusEvents.$inferInsert)[] = [];
+  for (const id of ids) {
+    const claim = graph.claims.get(id);
+    const was = before.get(id);
+    if (!claim || !was) continue;
+    const fellNow = claim.relayOf?.status ?? null;
+    if (standingOf(claim) === standingOf(was)) continue;
+    const origin = claim.relayOf ? graph.claims.get(claim.relayOf.claimId) : undefined;
+    const reason =
+      id === link.toClaimId
+        ? `${from?.outlet.name ?? "Another claim"} ${linkVerb[link.kind]} it`
+        : claim.status !== was.status
+          ? `a claim contradicting it was ${statusLabel[graph.claims.get(link.toClaimId)?.status ?? "corrected"].toLowerCase()}`
+          : origin && fellNow
+            ? `it relays ${origin.outlet.name}, whose claim is now ${statusLabel[fellNow].toLowerCase()}`
+            : "the claim it relays is no longer in question";
+    changes.push({
+      claimId: id,
+      before: standingOf(was),
+      after: standingOf(claim),
+      reason,
+      linkId: link.id,
+      effectiveAt: link.effectiveAt,
+    });
+  }
+  if (!changes.length) return [];
+  return tx.insert(statusEvents).values(changes).returning();
+}
