@@ -6,6 +6,8 @@ import { addVersion } from "@/lib/documents";
 import { DEMO_VERSIONS } from "@/lib/seed/demo";
 import { readStory } from "@/lib/stories";
 import { seededTestDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
+import * as storyJson from "@/app/stories/[slug]/feed.json/route";
+import { call } from "@/lib/testing/http";
 import { readClaim } from "./index";
 
 let database: TestDatabase;
@@ -38,6 +40,16 @@ describe(`quotes looked for in new versions, on ${testEngine()}`, () => {
     // The other relays' quotes are still there.
     const other = story.claims.find((c) => c.relaysClaimId !== null && c.id !== relay.id)!;
     expect((await readClaim(other.id)).anchor).toMatchObject({ state: "present", versionId: third.id });
+
+    // One feed item says so, dated when Claimtrail recorded it, naming the version it saw.
+    const feed = await call(storyJson.GET, { url: "/stories/who-reshot-ballerina/feed.json?kinds=quotes", params: { slug: "who-reshot-ballerina" } });
+    expect(feed.body.items).toHaveLength(1);
+    expect(feed.body.items[0]).toMatchObject({
+      id: `urn:claimtrail:quote:${now.claim.sourceEdits[0]!.checkId}`,
+      title: "ComicBook removed a passage a claim quotes: “Stahelski was involved with reshooting “most of the movie,””",
+      _claimtrail: { event: "quote", state: "removed", claim_id: relay.id, version_id: third.id },
+    });
+    expect(Date.parse(feed.body.items[0].date_published)).toBe(now.claim.sourceEdits[0]!.recordedAt.getTime());
 
     // On the published clock, before the version was seen, the quote stands; so it does as known before it was recorded.
     expect((await readClaim(relay.id, { asOf: new Date("2024-10-15T12:00:00Z") })).anchor.state).toBe("present");

@@ -30,6 +30,9 @@ async function reach(tx: Executor, targetId: number): Promise<number[]> {
   return [targetId, ...rest.sort((a, b) => a - b)];
 }
 
+// Later than any date a claim or link can carry, and still a date PostgreSQL reads.
+const END_OF_TIME = new Date("9999-12-31T23:59:59Z");
+
 /** A claim's standing in one phrase: its status, and the fall of a claim it relays if one fell ("standing; relays a disputed claim"). */
 export const standingOf = (info: Pick<StatusInfo, "status" | "relayOf">): string => (info.relayOf ? `${info.status}; relays a ${info.relayOf.status} claim` : info.status);
 
@@ -40,7 +43,9 @@ export const standingOf = (info: Pick<StatusInfo, "status" | "relayOf">): string
  */
 export async function recordStatusChanges(tx: Executor, link: Link): Promise<StatusEvent[]> {
   const ids = await reach(tx, link.toClaimId);
-  const clock = { asOf: new Date(8.64e15), knownAt: link.createdAt };
+  // Everything this transaction sees, whenever published: the standing once the link is in force.
+  // (Its own created_at, read back to the millisecond, would fall before rows written with it.)
+  const clock = { asOf: END_OF_TIME, knownAt: END_OF_TIME };
   const graph = await loadGraph(tx, { claimIds: [...new Set([...ids, link.fromClaimId])] }, clock);
   const before = deriveStatuses(graph.claims.values(), graph.edges.filter((e) => e.id !== link.id), clock);
   const from = graph.claims.get(link.fromClaimId);

@@ -201,9 +201,10 @@ describe(`feeds of the seed story on ${testEngine()}`, () => {
       expect({ feed: xml[i]![0], bozo: p.bozo, error: p.error }).toEqual({ feed: xml[i]![0], bozo: false, error: "" });
       expect(p.version).toBe(xml[i]![0].endsWith(".rss") ? "rss20" : "atom10");
     });
-    // The Wrap: its three claims and the three contradictions aimed at them; ComicBook: six claims, six links.
+    // The Wrap: its three claims, the three contradictions aimed at them, and the three status
+    // changes they made; ComicBook: six claims, six links, and two status changes for each relay.
     const counts = Object.fromEntries(xml.map(([name], i) => [name, parsed[i]!.entries.length]));
-    expect(counts).toEqual({ "story.rss": 15, "story.atom": 15, "wrap.rss": 6, "wrap.atom": 6, "comicbook.rss": 12, "comicbook.atom": 12, "site.rss": 15, "site.atom": 15 });
+    expect(counts).toEqual({ "story.rss": 24, "story.atom": 24, "wrap.rss": 9, "wrap.atom": 9, "comicbook.rss": 18, "comicbook.atom": 18, "site.rss": 24, "site.atom": 24 });
     for (const name of ["story", "wrap", "comicbook", "site"]) expect(jsonFeedProblems(responses[`${name}.json`]!.body), name).toEqual([]);
   });
 
@@ -212,7 +213,13 @@ describe(`feeds of the seed story on ${testEngine()}`, () => {
     const [rss, atom] = feedparser([responses["story.rss"]!, responses["story.atom"]!]);
     const json = responses["story.json"]!.body;
     const titles = atom!.entries.map((e) => e.title);
-    expect(titles.slice(0, 6)).toEqual([
+    // Logged in one transaction, the status changes come first (they follow from the links), then the links.
+    expect(titles.slice(0, 3)).toEqual([
+      "ComicBook’s claim is now corrected; relays a disputed claim: “Stahelski stepped in after Len Wiseman's first cut did not meet expectations, The Wrap reports.”",
+      "The Wrap’s claim is now disputed: “Stahelski stepped in because Len Wiseman's first cut did not meet expectations.”",
+      "ComicBook’s claim is now corrected: “Stahelski stepped in after Len Wiseman's first cut did not meet expectations, The Wrap reports.”",
+    ]);
+    expect(titles.slice(9, 15)).toEqual([
       "ComicBook contradicts The Wrap: why Chad Stahelski shot scenes",
       "ComicBook corrects its relay of The Wrap: why Chad Stahelski shot scenes",
       "ComicBook contradicts The Wrap: how long the additional photography lasted",
@@ -226,9 +233,10 @@ describe(`feeds of the seed story on ${testEngine()}`, () => {
     expect(json.items.map((i: any) => i.title)).toEqual(titles);
 
     const ids = atom!.entries.map((e) => e.id);
-    expect(new Set(ids).size).toBe(15);
-    for (const id of ids) expect(id).toMatch(/^urn:claimtrail:(claim|link):\d+$/);
+    expect(new Set(ids).size).toBe(24);
+    for (const id of ids) expect(id).toMatch(/^urn:claimtrail:(claim|link|status):\d+$/);
     expect(ids.filter((id) => id.includes(":link:"))).toHaveLength(6);
+    expect(ids.filter((id) => id.includes(":status:"))).toHaveLength(9);
     expect(rss!.entries.map((e) => e.id)).toEqual(ids);
     expect(json.items.map((i: any) => i.id)).toEqual(ids);
 
@@ -401,8 +409,11 @@ describe(`feeds of hostile text on ${testEngine()}`, () => {
     for (const p of parsed) {
       expect({ bozo: p.bozo, error: p.error }).toEqual({ bozo: false, error: "" });
       const flat = (s: string) => s.replace(/\s+/g, " ");
-      const [correction, second, first] = p.entries;
-      expect(p.entries).toHaveLength(3);
+      const [status, correction, second, first] = p.entries;
+      expect(p.entries).toHaveLength(4);
+      expect(status!.id).toMatch(/^urn:claimtrail:status:\d+$/);
+      expect(status!.title).toBe(`${OUTLET}’s claim is now corrected: “${flat(FIRST)}”`);
+      expect(status!.text).toContain("Status: standing → corrected");
       expect(correction!.title).toBe(`${OUTLET} corrects its own earlier claim: ${QUESTION}`);
       expect(second!.title).toBe(`${OUTLET}: ${flat(SECOND)}`);
       expect(first!.title).toBe(`${OUTLET}: ${flat(FIRST)}`);
@@ -486,9 +497,11 @@ describe(`feeds of hostile text on ${testEngine()}`, () => {
     const link = await linkClaims(database.db, actor, third.id, linkInput.parse({ kind: "confirms", targetClaimId: secondId }));
     const afterLink = await getFeed("story", "json", { slug, headers: { "if-none-match": etag3 } });
     expect(afterLink.status).toBe(200);
-    expect(afterLink.body.items[0].id).toBe(`urn:claimtrail:link:${link.id}`);
-    expect(afterLink.body.items[0].title).toBe(`${OUTLET} confirms its own earlier claim: ${QUESTION}`);
-    expect(afterLink.body.items[0]._claimtrail).toMatchObject({ status_before: "standing", status_after: "confirmed" });
+    // The status change the link made comes first, then the link.
+    expect(afterLink.body.items[0]._claimtrail).toMatchObject({ event: "status", claim_id: secondId, status_before: "standing", status_after: "confirmed", link_id: link.id });
+    expect(afterLink.body.items[1].id).toBe(`urn:claimtrail:link:${link.id}`);
+    expect(afterLink.body.items[1].title).toBe(`${OUTLET} confirms its own earlier claim: ${QUESTION}`);
+    expect(afterLink.body.items[1]._claimtrail).toMatchObject({ status_before: "standing", status_after: "confirmed" });
     expect((await getFeed("outlet", "json", { slug: outletSlug })).headers.get("etag")).not.toBe(outletEtag);
   });
 });

@@ -6,7 +6,7 @@ import { diffWords, type DiffOp } from "@/lib/diff/words";
 import { formatDate, statusLabel } from "@/lib/format";
 import { linkTarget, possessive, replaces } from "@/lib/links";
 import { timeOf } from "@/lib/time";
-import type { ClaimEvent, FeedClaim, FeedEvent, LinkEvent, VersionEvent } from "./events";
+import type { ClaimEvent, FeedClaim, FeedEvent, LinkEvent, QuoteEvent, StatusChangeEvent, VersionEvent } from "./events";
 import { questionPhrase } from "./phrase";
 
 export type FeedCategory = { scheme: "kind" | "question"; term: string };
@@ -194,5 +194,75 @@ export function versionItem(event: VersionEvent, base: string): FeedItem {
   };
 }
 
-export const feedItem = (event: FeedEvent, base: string): FeedItem =>
-  event.type === "claim" ? claimItem(event, base) : event.type === "link" ? linkItem(event, base) : versionItem(event, base);
+/** A silent edit: "ComicBook removed a passage a claim quotes: “most of the movie”". */
+export function quoteItem(event: QuoteEvent, base: string): FeedItem {
+  const { check, claim } = event;
+  const quote = claim.quote ?? "";
+  const what = check.state === "removed" ? "removed" : check.state === "changed" ? "reworded" : "repeated";
+  const title = clip(`${claim.outlet.name} ${what} a passage a claim quotes: “${clip(quote, 120)}”`, 300);
+  const page = `${base}/claims/${claim.id}#source-edits`;
+  const change =
+    check.state === "changed" && check.found !== null
+      ? labelled("The passage now", `<span dir="auto">${diffHtml(diffWords(quote, check.found))}</span>`)
+      : check.state === "removed"
+        ? labelled("Removed", `<span dir="auto"><del>${escapeHtml(quote)}</del></span>`)
+        : labelled("Now found more than once", `<span dir="auto">${escapeHtml(quote)}</span>`);
+  const html = [
+    change,
+    `<p>${escapeHtml(claim.outlet.name)} changed its article without a correction notice; Claimtrail saw the new text on ${escapeHtml(loggedDate(check.seenAt))}.</p>`,
+    claimHtml(claim, "The claim that quotes it", base),
+    storyHtml(claim, base),
+  ];
+  return {
+    id: `urn:claimtrail:quote:${check.id}`,
+    url: page,
+    title,
+    summary: `${title}. Seen ${loggedDate(check.seenAt)}.`,
+    html: html.join("\n"),
+    published: event.at,
+    updated: event.at,
+    authors: authorsOf(claim),
+    categories: categoriesOf("quote", claim),
+    facts: { event: "quote", claim_id: claim.id, state: check.state === "ambiguous" ? "changed" : check.state, version_id: check.versionId, check_id: check.id },
+  };
+}
+
+/** A status change: "The Wrap’s claim is now disputed: …", with before, after and why. */
+export function statusItem(event: StatusChangeEvent, base: string): FeedItem {
+  const { change, claim } = event;
+  const title = clip(`${possessive(claim.outlet.name)} claim is now ${change.after}: “${clip(claim.text, 120)}”`, 300);
+  const html = [
+    labelled("Status", `${escapeHtml(change.before)} → ${escapeHtml(change.after)}`),
+    labelled("Why", escapeHtml(change.reason)),
+    claimHtml(claim, "Statement", base),
+    storyHtml(claim, base),
+    `<p>In effect from ${escapeHtml(formatDate(change.effectiveAt, "day"))}. Logged in Claimtrail on ${escapeHtml(loggedDate(event.at))}.</p>`,
+  ];
+  return {
+    id: `urn:claimtrail:status:${change.id}`,
+    url: `${base}/claims/${claim.id}`,
+    title,
+    summary: `${title} (was ${change.before}): ${change.reason}.`,
+    html: html.join("\n"),
+    published: event.at,
+    updated: event.at,
+    authors: authorsOf(claim),
+    categories: categoriesOf("status", claim),
+    facts: { event: "status", claim_id: claim.id, status_before: change.before, status_after: change.after, reason: change.reason, link_id: change.linkId },
+  };
+}
+
+export function feedItem(event: FeedEvent, base: string): FeedItem {
+  switch (event.type) {
+    case "claim":
+      return claimItem(event, base);
+    case "link":
+      return linkItem(event, base);
+    case "version":
+      return versionItem(event, base);
+    case "quote":
+      return quoteItem(event, base);
+    case "status":
+      return statusItem(event, base);
+  }
+}

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { linkKindEnum } from "@/db/schema";
 
-/** What a feed can be filtered on: new claims, links of one kind, or new versions the watcher found. */
-export const FEED_KINDS = ["claims", ...linkKindEnum.enumValues, "versions"] as const;
+/**
+ * What a feed can be filtered on: new claims, links of one kind, new versions the watcher found,
+ * passages a source removed or reworded (quotes), and claims' status changes.
+ */
+export const FEED_KINDS = ["claims", ...linkKindEnum.enumValues, "versions", "quotes", "statuses"] as const;
 export type FeedKind = (typeof FEED_KINDS)[number];
 
 export const DEFAULT_FEED_LIMIT = 50;
