@@ -209,6 +209,7 @@ test.describe("axe finds no violations on the editor pages", () => {
     ["people", () => "/editor/people"],
     ["tokens", () => "/editor/tokens"],
     ["watches", () => "/editor/watches"],
+    ["inbox", () => "/editor/inbox"],
     ["source with its watch and capture log", (s) => `/editor/documents/${s.comicbook.id}?story=${s.slug}`],
   ];
   for (const [name, path] of pages) {

@@ -46,11 +46,33 @@ export function ClaimSummary({ claim, quote = true, document = true, relay = tru
   return (
     <div className={`claim claim-${claim.status}`}>
       <p className="claim-text">
-        <Link href={`/claims/${claim.id}`}>{claim.text}</Link> <StatusBadge status={claim.status} />
+        <Link href={`/claims/${claim.id}`}>{claim.text}</Link> <StatusBadge status={claim.status} /> <SourceEditMark claim={claim} />
       </p>
       {quote && <Quote claim={claim} />}
       <ClaimSource claim={claim} document={document} />
       {relay && <RelayNotice claim={claim} />}
     </div>
   );
+}
+
+const EDITED: Record<"changed" | "removed", string> = { changed: "reworded by its source", removed: "removed by its source" };
+
+/**
+ * The mark of a silent edit: the source took out or reworded the passage the claim quotes. It is
+ * not a status an editor gave, so it is shown apart from the status badge, in words and a shape.
+ */
+export function SourceEditMark({ claim }: { claim: ClaimView }) {
+  const state = claim.anchor.state;
+  if (state !== "changed" && state !== "removed") return null;
+  return (
+    <span className="badge badge-source-edit">
+      <span aria-hidden="true">{state === "removed" ? "⌫ " : "≈ "}</span>Quote {EDITED[state]}
+    </span>
+  );
+}
+
+/** "On 16 Oct 2024 ComicBook removed this passage from its article." */
+export function sourceEditSentence(claim: ClaimView, edit: ClaimView["sourceEdits"][number]): string {
+  const what = edit.state === "removed" ? "removed this passage from" : edit.state === "changed" ? "reworded this passage in" : "put this passage back in";
+  return `${claim.outlet.name} ${what} its article`;
 }

@@ -9,12 +9,15 @@ import { AppError } from "@/lib/errors";
 import { formAction, parseForm } from "@/lib/forms";
 import { addQuestion, createStory } from "@/lib/stories";
 import { captureNow, watchDocument, watchOutletFeed } from "@/lib/watch";
+import { resolveInboxItem } from "@/lib/inbox";
 import {
   claimEditForm,
   claimForm,
   editorChange,
   editorInput,
   feedWatchForm,
+  inboxDecision,
+  noticeLinkForm,
   linkForm,
   linkPreviewInput,
   questionForm,
@@ -90,6 +93,31 @@ export const captureNowAction = formAction({ access: "editor", input: versionFor
 export const watchFeedAction = formAction({ access: "editor", input: feedWatchForm }, async ({ outlet, feedUrl }, { db, actor }) => {
   const { outlet: watched } = await watchOutletFeed(db, actor, outlet, feedUrl);
   return { status: "ok", message: `Watching the feed of ${watched.name}: new articles will be listed below as they are found.` };
+});
+
+const DONE: Record<string, string> = {
+  "take-new-wording": "The claim now quotes the new wording.",
+  keep: "The quote is kept as it was.",
+  noted: "Noted.",
+  dismiss: "Dismissed.",
+  reviewed: "Marked as looked at.",
+  "watch-again": "Watching again: the next check is due now.",
+  "leave-paused": "Left paused.",
+};
+
+export const inboxAction = formAction({ access: "editor", input: inboxDecision }, async ({ _kind, _id, action }, { db, actor }) => {
+  await resolveInboxItem(db, actor, _kind, _id, action);
+  return { status: "ok", message: DONE[action] ?? "Done." };
+});
+
+/** A correction notice linked as it asks, and so resolved, in one transaction. */
+export const noticeLinkAction = formAction({ access: "editor", input: noticeLinkForm }, async ({ _id, fromClaimId, ...link }, { db, actor }) => {
+  const made = await db.transaction(async (tx) => {
+    const saved = await linkClaims(tx, actor, fromClaimId, link);
+    await resolveInboxItem(tx, actor, "notice", _id, "linked");
+    return saved;
+  });
+  return { status: "ok", message: `Linked: claim ${fromClaimId} ${made.kind} claim ${made.toClaimId}.` };
 });
 
 export const createEditorAction = formAction({ access: "admin", input: editorInput.omit({ password: true }) }, async (input, { db, actor }) => {

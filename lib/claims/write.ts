@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { lockUntilCommit, rows, type Executor } from "@/db";
-import { claimRevisions, claims, documents, links, questions, stories, type Claim, type ClaimRevision, type Link } from "@/db/schema";
+import { claimRevisions, claims, documents, documentVersions, links, questions, quoteChecks, stories, type Claim, type ClaimRevision, type Link } from "@/db/schema";
 import { appendAudit, type Actor } from "@/lib/audit";
 import { findVersion, latestVersion, notAVersion, resolveVersion } from "@/lib/documents";
 import { AppError, notFound } from "@/lib/errors";
@@ -187,5 +187,43 @@ export async function linkClaims(db: Executor, actor: Actor, fromClaimId: number
     await appendAudit(tx, actor, [{ action: "create", entity: "link", entityId: link!.id, after: link }]);
     await recordStatusChanges(tx, link!);
     return link!;
+  });
+}
+
+/**
+ * Takes the reworded passage a check found as the claim's quote, anchored in that version: a new
+ * revision, made only when an editor confirms it (lib/inbox.ts), and only if the claim was not
+ * edited since the check.
+ */
+export async function reanchorQuote(db: Executor, actor: Actor, checkId: number): Promise<ClaimWithRevision> {
+  return db.transaction(async (tx) => {
+    const [check] = await tx.select().from(quoteChecks).where(eq(quoteChecks.id, checkId));
+    if (!check || check.state !== "changed" || check.found === null || check.start === null || check.end === null) {
+      throw new AppError("unprocessable", `Check ${checkId} found no new wording to take.`);
+    }
+    const claim = await getClaimRow(tx, check.claimId, true);
+    const before = await currentRevision(tx, claim);
+    if (claim.revision !== check.revision) throw new AppError("conflict", `Claim ${claim.id} was edited since; look at its quote again.`, undefined, { current: before });
+    const [version] = await tx.select().from(documentVersions).where(eq(documentVersions.id, check.versionId));
+    const next = claim.revision + 1;
+    const [bumped] = await tx.update(claims).set({ revision: next, versionId: check.versionId }).where(and(eq(claims.id, claim.id), eq(claims.revision, claim.revision))).returning();
+    const [revision] = await tx
+      .insert(claimRevisions)
+      .values({
+        claimId: claim.id,
+        revision: next,
+        text: before.text,
+        quote: check.found,
+        quotePrefix: version!.text.slice(Math.max(0, check.start - 32), check.start),
+        quoteSuffix: version!.text.slice(check.end, check.end + 32),
+        quoteVerified: true,
+        relaysClaimId: before.relaysClaimId,
+        reason: `The source reworded the passage; its new wording, from version ${check.versionId}, taken as the quote.`,
+        editorId: actor.editorId,
+      })
+      .returning();
+    await appendAudit(tx, actor, [{ action: "revise", entity: "claim", entityId: claim.id, before, after: revision }]);
+    await checkQuotes(tx, claim.documentId, [claim.id]);
+    return { ...bumped!, current: revision! };
   });
 }

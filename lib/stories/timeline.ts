@@ -1,4 +1,4 @@
-import type { ClaimView, Graph, LinkView } from "@/lib/claims/graph";
+import type { ClaimView, Graph, LinkView, SourceEdit } from "@/lib/claims/graph";
 import { timeOf } from "@/lib/time";
 import type { StoryView } from "./account";
 
@@ -13,7 +13,11 @@ export type TimelineEvent =
       to: ClaimView;
       /** The claim the target relays, when it relays one: "its relay of The Wrap". */
       toRelays: ClaimView | null;
-    };
+    }
+  /** A silent edit: the source of a claim removed or reworded what it quotes, seen at `at`. */
+  | { type: "source-edit"; at: Date; loggedAt: Date; claim: ClaimView; edit: SourceEdit };
+
+const ORDER: Record<TimelineEvent["type"], number> = { claim: 0, link: 1, "source-edit": 2 };
 
 /** Dated events of a story, oldest first, each with both clocks: when it happened and when it was logged. */
 export function timelineOf(view: StoryView, graph: Pick<Graph, "claims">): TimelineEvent[] {
@@ -25,5 +29,7 @@ export function timelineOf(view: StoryView, graph: Pick<Graph, "claims">): Timel
     const toRelays = to.relaysClaimId == null ? null : (graph.claims.get(to.relaysClaimId) ?? null);
     events.push({ type: "link", at: link.effectiveAt, loggedAt: link.createdAt, link, from, to, toRelays });
   }
-  return events.sort((a, b) => timeOf(a.at) - timeOf(b.at) || (a.type === b.type ? 0 : a.type === "claim" ? -1 : 1));
+  // The claims' edits came with them, filtered by the view's clock already.
+  for (const claim of view.claims) for (const edit of claim.sourceEdits) events.push({ type: "source-edit", at: edit.seenAt, loggedAt: edit.recordedAt, claim, edit });
+  return events.sort((a, b) => timeOf(a.at) - timeOf(b.at) || ORDER[a.type] - ORDER[b.type]);
 }

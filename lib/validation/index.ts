@@ -5,6 +5,7 @@ export * from "./claims";
 export * from "./common";
 export * from "./editors";
 export * from "./feeds";
+export * from "./inbox";
 export * from "./search";
 export * from "./sources";
 export * from "./stories";

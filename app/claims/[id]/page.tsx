@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { ClaimSource, RelayNotice } from "@/app/components/claim";
+import { ClaimSource, RelayNotice, SourceEditMark, sourceEditSentence } from "@/app/components/claim";
 import { Diff, DiffLayoutSwitch, type DiffLayout } from "@/app/components/diff";
 import { orNotFound } from "@/app/components/load";
 import { QueryProblems } from "@/app/components/problems";
@@ -10,7 +10,7 @@ import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/
 import { siteOrigin } from "@/app/components/site";
 import { StatusBadge, When } from "@/app/components/status";
 import { diffClaimTexts, readClaim, type ClaimDetail, type ClaimView, type LinkView } from "@/lib/claims";
-import { diffStats } from "@/lib/diff/words";
+import { diffStats, diffWords } from "@/lib/diff/words";
 import { formatDate, formatInstant, hostLabel, instantParam, statusLabel, statusMeaning, truncate } from "@/lib/format";
 import { claimJsonLd, serializeJsonLd } from "@/lib/jsonld";
 import { linkPassive, replaces } from "@/lib/links";
@@ -83,13 +83,50 @@ function LinkItem({ link, self, direction, layout }: { link: LinkView & { claim:
   );
 }
 
+/** What the source did to the quoted passage since, in later versions of its article. */
+function SourceEdits({ claim, layout }: { claim: ClaimView; layout: DiffLayout }) {
+  if (claim.sourceEdits.length === 0) {
+    if (claim.anchor.state === "present" && claim.anchor.checkedVersionId !== claim.versionId) {
+      return <p className="meta">Still in the newest version of the article Claimtrail has seen.</p>;
+    }
+    return null;
+  }
+  return (
+    <div id="source-edits" className="source-edits">
+      <p>
+        <SourceEditMark claim={claim} />
+      </p>
+      <ol className="plain">
+        {claim.sourceEdits.map((edit) => (
+          <li key={edit.checkId}>
+            <p>
+              On <When date={edit.seenAt} /> {sourceEditSentence(claim, edit)}, without a correction notice.{" "}
+              <Link href={`/documents/${claim.document.id}#version-${edit.versionId}`}>See that version</Link>
+              <span className="meta"> · recorded {formatInstant(edit.recordedAt)}</span>
+            </p>
+            {edit.state !== "present" && (
+              <Diff
+                ops={diffWords(claim.quote ?? "", edit.found ?? "")}
+                layout={layout}
+                before="The passage as quoted"
+                after={edit.state === "removed" ? "Removed" : "The passage now"}
+                caption="What the source did to the passage"
+              />
+            )}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
 function Why({ detail }: { detail: ClaimDetail }) {
   const { claim } = detail;
   const byId = new Map([...detail.linksIn].map((l) => [l.id, l.claim]));
   return (
     <div className={`status-box status-${claim.status}`}>
       <p>
-        <StatusBadge status={claim.status} /> {statusMeaning[claim.status]}
+        <StatusBadge status={claim.status} /> {statusMeaning[claim.status]} <SourceEditMark claim={claim} />
       </p>
       {claim.causes.length > 0 && (
         <ul>
@@ -172,6 +209,7 @@ export default async function ClaimPage({ params, searchParams }: Props) {
             </figcaption>
           </figure>
           <p className="meta">{claim.quoteVerified ? "Checked word for word against the stored text of the document." : "Not checked against a stored text of the document."}</p>
+          <SourceEdits claim={claim} layout={layout} />
         </section>
       )}
 

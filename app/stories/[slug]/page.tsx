@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { AsOfControl } from "@/app/components/as-of";
-import { ClaimSource, ClaimSummary, Quote, RelayNotice } from "@/app/components/claim";
+import { ClaimSource, ClaimSummary, Quote, RelayNotice, sourceEditSentence } from "@/app/components/claim";
 import { orNotFound } from "@/app/components/load";
 import { Pager, pageOf } from "@/app/components/pager";
 import { QueryProblems } from "@/app/components/problems";
@@ -95,6 +95,23 @@ function Event({ event, path, knownAt }: { event: TimelineEvent; path: string; k
           · {event.claim.relaysClaimId ? "relayed" : "reported"}
         </p>
         <ClaimSummary claim={event.claim} />
+      </li>
+    );
+  }
+  if (event.type === "source-edit") {
+    const { claim, edit } = event;
+    return (
+      <li className="event event-source-edit">
+        <p className="event-when">
+          <Link href={asOfHere} title="The account as of this change">
+            <When date={event.at} />
+          </Link>{" "}
+          · edited without notice
+        </p>
+        <p className="event-headline">
+          {sourceEditSentence(claim, edit)}: <Link href={`/claims/${claim.id}#source-edits`}>the passage a claim quotes</Link>
+        </p>
+        <ClaimSummary claim={claim} />
       </li>
     );
   }
@@ -194,7 +211,7 @@ export default async function StoryPage({ params, searchParams }: Props) {
         ) : (
           <ol className="timeline" start={(page - 1) * TIMELINE_PAGE + 1}>
             {shown.map((e) => (
-              <Event key={e.type === "claim" ? `c${e.claim.id}` : `l${e.link.id}`} event={e} path={path} knownAt={knownAt} />
+              <Event key={e.type === "claim" ? `c${e.claim.id}` : e.type === "link" ? `l${e.link.id}` : `e${e.edit.checkId}`} event={e} path={path} knownAt={knownAt} />
             ))}
           </ol>
         )}
