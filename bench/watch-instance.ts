@@ -2,11 +2,11 @@ import { openDatabase } from "@/db";
 import "@/lib/invalidation";
 import { addressPolicy } from "@/lib/watch/address";
 import { userAgent } from "@/lib/watch/settings";
-import { startWatcher } from "@/lib/watch/worker";
+import { startWorker } from "@/lib/worker";
 
 // The bench's second watcher instance (bench/watch.ts): the same queue, from a process of its own.
 const database = await openDatabase({ url: process.env.DATABASE_URL!, poolMax: 12 });
-const watcher = await startWatcher(database, {
+const watcher = await startWorker(database, {
   settings: {
     limits: { policy: addressPolicy("127.0.0.1"), userAgent: userAgent("https://claimtrail.bench"), totalMs: 30_000, connectMs: 5_000, maxBytes: 5_000_000 },
     hostIntervalMs: 0,

@@ -11,7 +11,7 @@ import { addressPolicy } from "@/lib/watch/address";
 import { runCapture } from "@/lib/watch/capture";
 import { extractArticle } from "@/lib/watch/extract";
 import { userAgent, type WatcherSettings } from "@/lib/watch/settings";
-import { startWatcher } from "@/lib/watch/worker";
+import { startWorker } from "@/lib/worker";
 import { provideDatabase, DEFAULT_SERVER_URL } from "./database";
 import { behaviourOf, benchPage, paragraphsOf, type Behaviour } from "./watch-sites";
 
@@ -86,7 +86,7 @@ type Pass = { instances: number; captures: number; seconds: number; perSecond: n
 async function pass(database: Database, ids: number[], instances: 1 | 2, child?: () => Promise<ChildProcess>): Promise<Pass> {
   await dueNow(database, ids);
   const since = await lastCaptureId(database);
-  const watcher = await startWatcher(database, { settings, cron: false, pollingIntervalSeconds: 0.5 });
+  const watcher = await startWorker(database, { settings, cron: false, pollingIntervalSeconds: 0.5 });
   const second = instances === 2 && child ? await child() : null;
   const cpu = process.cpuUsage();
   const started = Date.now();

@@ -7,6 +7,7 @@ import { diffWords } from "@/lib/diff/words";
 import { AppError, notFound } from "@/lib/errors";
 import { checkQuotes } from "@/lib/claims/quote-checks";
 import { recordNotices } from "@/lib/notices";
+import { enqueueWebhookEvent } from "@/lib/webhooks";
 import { findOrCreateOutlet, getOutletBySlug, outletForUrl } from "@/lib/outlets";
 import { sha256 } from "@/lib/sha256";
 import type { DocumentInput, SourceInput, VersionInput } from "@/lib/validation";
@@ -56,6 +57,13 @@ export async function addVersion(db: Executor, actor: Actor, documentId: number,
       .returning();
     const { text: _text, ...summary } = version!;
     await appendAudit(tx, actor, [{ action: "create", entity: "document_version", entityId: version!.id, after: summary }]);
+    await enqueueWebhookEvent(tx, {
+      id: `urn:claimtrail:version:${version!.id}`,
+      type: "version",
+      claimIds: [],
+      documentIds: [documentId],
+      data: { versionId: version!.id, documentId, seenAt: version!.seenAt, note: version!.note, captureId: version!.captureId },
+    });
     // What the new text did to the quotes claims take from the document, and any notice it added.
     await checkQuotes(tx, documentId);
     await recordNotices(tx, version!);

@@ -3,7 +3,7 @@ import { issueSetupCode } from "@/lib/auth/sessions";
 import { env } from "@/lib/env";
 import { followWrites } from "@/lib/invalidation";
 import { seed } from "@/lib/seed";
-import { startWatcher } from "@/lib/watch";
+import { startWorker } from "@/lib/worker";
 
 /**
  * Runs once when the server starts: validates the environment, opens (and so migrates) the
@@ -30,8 +30,8 @@ export async function startUp(): Promise<void> {
     const code = await issueSetupCode(database.db);
     if (code) console.log(`Claimtrail: no admin yet. Open /setup and enter this one-time setup code: ${code}`);
     if (config.WATCHER) {
-      await startWatcher(database);
-      console.log("Claimtrail: the watcher is running (WATCHER=0 runs it elsewhere, with npm run worker)");
+      await startWorker(database);
+      console.log("Claimtrail: the watcher and webhook deliveries are running (WATCHER=0 runs them elsewhere, with npm run worker)");
     }
   } catch (err) {
     const name = (err as Error).name;

@@ -20,6 +20,9 @@ import * as storyQuestions from "./stories/[slug]/questions/route";
 import * as story from "./stories/[slug]/route";
 import * as storyTimeline from "./stories/[slug]/timeline/route";
 import * as stories from "./stories/route";
+import * as webhookDeliveries from "./webhooks/[id]/deliveries/route";
+import * as webhook from "./webhooks/[id]/route";
+import * as webhooks from "./webhooks/route";
 
 /**
  * Every API route by its OpenAPI path, for lib/openapi.ts, which reads each handler's spec.
@@ -47,5 +50,8 @@ export const API_ROUTES = {
   "/api/claims/{id}/links": claimLinks,
   "/api/claims/{id}/diff": claimDiff,
   "/api/claims/{id}/drift": claimDrift,
+  "/api/webhooks": webhooks,
+  "/api/webhooks/{id}": webhook,
+  "/api/webhooks/{id}/deliveries": webhookDeliveries,
   "/api/audit/verify": auditVerify,
 };

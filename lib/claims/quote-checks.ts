@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { rows, type Executor } from "@/db";
 import { documentVersions, quoteChecks, type QuoteCheck } from "@/db/schema";
 import { timeOf } from "@/lib/time";
+import { enqueueWebhookEvent } from "@/lib/webhooks";
 import { findQuote } from "./anchor";
 
 type Quoted = { id: number; revision: number; versionId: number; quote: string; prefix: string | null; suffix: string | null };
@@ -42,18 +43,24 @@ export async function checkQuotes(tx: Executor, documentId: number, claimIds?: n
   const checked = new Map(done.map((d) => [`${d.claimId}:${d.revision}:${d.versionId}`, d.state]));
 
   const made: (typeof quoteChecks.$inferInsert)[] = [];
+  // A check is news for subscribers when its state differs from the one before it.
+  const news = new Set<string>();
   for (const claim of claims) {
     const from = versions.findIndex((v) => v.id === claim.versionId);
     if (from === -1) continue;
     let anchored = claim.versionId;
+    let previous: string = "present";
     for (const version of versions.slice(from + 1)) {
       const key = `${claim.id}:${claim.revision}:${version.id}`;
       const before = checked.get(key);
       if (before) {
         if (before === "present") anchored = version.id;
+        previous = before;
         continue;
       }
       const found = findQuote(version.text, claim);
+      if (found.state !== previous && found.state !== "present") news.add(key);
+      previous = found.state;
       made.push({
         claimId: claim.id,
         revision: claim.revision,
@@ -70,7 +77,21 @@ export async function checkQuotes(tx: Executor, documentId: number, claimIds?: n
     }
   }
   if (!made.length) return [];
-  return tx.insert(quoteChecks).values(made).onConflictDoNothing().returning();
+  const recorded = await tx.insert(quoteChecks).values(made).onConflictDoNothing().returning();
+  await Promise.all(
+    recorded
+      .filter((c) => news.has(`${c.claimId}:${c.revision}:${c.versionId}`))
+      .map((c) =>
+      enqueueWebhookEvent(tx, {
+        id: `urn:claimtrail:quote:${c.id}`,
+        type: "quote",
+        claimIds: [c.claimId],
+        documentIds: [],
+        data: { checkId: c.id, claimId: c.claimId, state: c.state === "ambiguous" ? "changed" : c.state, versionId: c.versionId, found: c.found, seenAt: c.seenAt },
+      }),
+    ),
+  );
+  return recorded;
 }
 
 /** Where a claim's quote stands, as the API tells it. */

@@ -4,6 +4,7 @@ import { statusEvents, type Link, type StatusEvent } from "@/db/schema";
 import { statusLabel } from "@/lib/format";
 import { linkVerb } from "@/lib/links";
 import { deriveStatuses, type StatusInfo } from "@/lib/status";
+import { enqueueWebhookEvent } from "@/lib/webhooks";
 import { loadGraph } from "./graph";
 
 /**
@@ -75,5 +76,17 @@ export async function recordStatusChanges(tx: Executor, link: Link): Promise<Sta
     });
   }
   if (!changes.length) return [];
-  return tx.insert(statusEvents).values(changes).returning();
+  const made = await tx.insert(statusEvents).values(changes).returning();
+  await Promise.all(
+    made.map((e) =>
+      enqueueWebhookEvent(tx, {
+        id: `urn:claimtrail:status:${e.id}`,
+        type: "status",
+        claimIds: [e.claimId],
+        documentIds: [],
+        data: { statusEventId: e.id, claimId: e.claimId, before: e.before, after: e.after, reason: e.reason, linkId: e.linkId, effectiveAt: e.effectiveAt },
+      }),
+    ),
+  );
+  return made;
 }

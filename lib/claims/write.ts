@@ -7,6 +7,7 @@ import { AppError, notFound } from "@/lib/errors";
 import { REPLACING_KINDS_SQL, replaces } from "@/lib/links";
 import { requireAnchor } from "@/lib/quotes";
 import { checkQuotes } from "./quote-checks";
+import { enqueueWebhookEvent } from "@/lib/webhooks";
 import { recordStatusChanges } from "./status-events";
 import type { ClaimInput, ClaimPatch, LinkInput } from "@/lib/validation";
 
@@ -79,7 +80,16 @@ export async function createClaim(db: Executor, actor: Actor, storySlug: string,
         })
         .returning(),
     ]);
-    await appendAudit(tx, actor, [{ action: "create", entity: "claim", entityId: claim!.id, after: { ...claim, current: revision } }]);
+    await Promise.all([
+      appendAudit(tx, actor, [{ action: "create", entity: "claim", entityId: claim!.id, after: { ...claim, current: revision } }]),
+      enqueueWebhookEvent(tx, {
+        id: `urn:claimtrail:claim:${claim!.id}`,
+        type: "claim",
+        claimIds: [claim!.id],
+        documentIds: [],
+        data: { claimId: claim!.id, story: storySlug, documentId: document.id, text: revision!.text, quote: revision!.quote, relaysClaimId: revision!.relaysClaimId, assertedAt: claim!.assertedAt },
+      }),
+    ]);
     // A quote taken from an older version is looked for in the newer ones at once.
     if (anchor && version) await checkQuotes(tx, document.id, [claim!.id]);
     return { ...claim!, current: revision! };
@@ -184,7 +194,16 @@ export async function linkClaims(db: Executor, actor: Actor, fromClaimId: number
         editorId: actor.editorId,
       })
       .returning();
-    await appendAudit(tx, actor, [{ action: "create", entity: "link", entityId: link!.id, after: link }]);
+    await Promise.all([
+      appendAudit(tx, actor, [{ action: "create", entity: "link", entityId: link!.id, after: link }]),
+      enqueueWebhookEvent(tx, {
+        id: `urn:claimtrail:link:${link!.id}`,
+        type: "link",
+        claimIds: [link!.fromClaimId, link!.toClaimId],
+        documentIds: [],
+        data: { linkId: link!.id, kind: link!.kind, fromClaimId: link!.fromClaimId, toClaimId: link!.toClaimId, effectiveAt: link!.effectiveAt, note: link!.note },
+      }),
+    ]);
     await recordStatusChanges(tx, link!);
     return link!;
   });

@@ -9,3 +9,4 @@ export * from "./inbox";
 export * from "./search";
 export * from "./sources";
 export * from "./stories";
+export * from "./webhooks";

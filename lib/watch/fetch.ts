@@ -203,3 +203,44 @@ function networkReason(err: unknown): string {
 function result(kind: Fetched["kind"], status: number | null, finalUrl: string, headers: Record<string, string>, body: Buffer | null, reason: string | null): Fetched {
   return { kind, status, finalUrl, headers, body, sha256: body ? sha256(body) : null, reason, retryAfterMs: null, transient: false };
 }
+
+/**
+ * POSTs a body to an address someone registered (a webhook endpoint), under the same address
+ * rules as a fetch: every connection checked, no redirect followed (a receiver that moved must
+ * be registered again), the answer's body not read. Resolves to the status, or a reason.
+ */
+export async function safePost(address: string, body: string, headers: Record<string, string>, limits: FetchLimits): Promise<{ status: number | null; reason: string | null }> {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return { status: null, reason: "not a valid address" };
+  }
+  const why = refusedUrl(url, limits);
+  if (why) return { status: null, reason: why };
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      dispatcher: guardedAgent(limits),
+      redirect: "manual",
+      headers: { "user-agent": limits.userAgent, "content-type": "application/json", ...headers },
+      body,
+      signal: AbortSignal.timeout(limits.totalMs),
+    });
+    await response.body?.cancel().catch(() => {});
+    return { status: response.status, reason: response.status >= 200 && response.status < 300 ? null : `HTTP ${response.status}` };
+  } catch (err) {
+    const refusal = refusalIn(err);
+    if (refusal) return { status: null, reason: refusal.message };
+    return { status: null, reason: (err as Error).name === "TimeoutError" ? `no answer within ${Math.round(limits.totalMs / 1000)} s` : networkReason(err) };
+  }
+}
+
+/** Why an address may not be registered to receive webhooks, checked before any connection; null when it may. */
+export function refusedEndpoint(address: string, limits: FetchLimits): string | null {
+  try {
+    return refusedUrl(new URL(address), limits);
+  } catch {
+    return "not a valid address";
+  }
+}

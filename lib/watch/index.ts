@@ -9,10 +9,9 @@ import type { WatchInput } from "@/lib/validation";
 import { runCapture } from "./capture";
 import { watcherSettings, type WatcherSettings } from "./settings";
 
-// The watcher area: editors watch documents and outlets' feeds; the watcher (./worker.ts)
+// The watcher area: editors watch documents and outlets' feeds; the worker (lib/worker.ts)
 // checks them on schedule; readers see what it found.
 
-export { startWatcher, type Watcher } from "./worker";
 
 /** A watch as the API shows it. */
 export type WatchView = { documentId: number | null; enabled: boolean; nextCheckAt: Date | null; failures: number; pausedReason: string | null };

@@ -11,9 +11,9 @@ import { documentInput } from "@/lib/validation";
 import { addressPolicy } from "./address";
 import { cadenceFor, nextCheckAt } from "./cadence";
 import { runCapture } from "./capture";
-import { captureNow, startWatcher, watchDocument, watchOutletFeed } from "./index";
+import { claimDueWatches, startWorker } from "@/lib/worker";
+import { captureNow, watchDocument, watchOutletFeed } from "./index";
 import { userAgent, type WatcherSettings } from "./settings";
-import { claimDueWatches } from "./worker";
 
 const actor = systemActor("test");
 const MINUTE = 60_000;
@@ -385,7 +385,7 @@ describe(`the watcher on ${testEngine()}`, () => {
   it("runs on pg-boss: the sweep hands out due checks and the queue's worker captures each once", async () => {
     const { path, watch } = await watched();
     site.set(path, { body: articlePage(STORY) });
-    const watcher = await startWatcher(database, { settings, cron: false, pollingIntervalSeconds: 0.5 });
+    const watcher = await startWorker(database, { settings, cron: false, pollingIntervalSeconds: 0.5 });
     try {
       expect(await watcher.sweep()).toBeGreaterThanOrEqual(1);
       const deadline = Date.now() + 20_000;
@@ -428,8 +428,8 @@ if (testEngine() === "postgres")
         }
         const second: Database = await openDatabase({ url: database.url! });
         const [a, b] = await Promise.all([
-          startWatcher(database, { settings, cron: false, pollingIntervalSeconds: 0.5 }),
-          startWatcher(second, { settings, cron: false, pollingIntervalSeconds: 0.5 }),
+          startWorker(database, { settings, cron: false, pollingIntervalSeconds: 0.5 }),
+          startWorker(second, { settings, cron: false, pollingIntervalSeconds: 0.5 }),
         ]);
         try {
           const handed = await Promise.all([a.sweep(), b.sweep(), a.sweep(), b.sweep()]);

@@ -1,14 +1,18 @@
+import { sql } from "drizzle-orm";
 import { PgBoss, fromPglite, type Job } from "pg-boss";
 import { rows, type Database, type Executor } from "@/db";
-import { sql } from "drizzle-orm";
-import { runCapture } from "./capture";
-import { watcherSettings, type WatcherSettings } from "./settings";
+import { WRITES_CHANNEL } from "@/lib/invalidation";
+import { runCapture } from "@/lib/watch/capture";
+import { watcherSettings, type WatcherSettings } from "@/lib/watch/settings";
+import { deliverDue } from "@/lib/webhooks";
 
-// The watcher's jobs run on pg-boss, in the app's own database: on PostgreSQL several instances
-// share the queue (each job goes to one of them), on PGlite the one process runs it.
+// The background work, on pg-boss in the app's own database: the watcher's checks and the
+// webhooks' deliveries. On PostgreSQL several instances share the queues (each job goes to one
+// of them); on PGlite the one process runs them.
 
 export const CAPTURE_QUEUE = "capture";
 export const SWEEP_QUEUE = "watch-sweep";
+export const DELIVERY_QUEUE = "webhook-deliver";
 
 /** How many due watches one sweep hands out; the next sweep, a minute later, takes the rest. */
 const SWEEP_LIMIT = 2000;
@@ -39,22 +43,27 @@ export async function claimDueWatches(db: Executor, now = new Date(), limit = SW
   return claimed.map((r) => ({ watchId: Number(r.id), slot: new Date(r.claimed_slot) }));
 }
 
-export type Watcher = {
+export type Worker = {
   boss: PgBoss;
   /** Hands out the due checks now, as the sweep that runs each minute does; returns how many. */
   sweep(now?: Date): Promise<number>;
+  /** Sends the due webhook deliveries now; returns how many were tried. */
+  deliver(now?: Date): Promise<number>;
   stop(): Promise<void>;
 };
 
-export type WatcherOptions = {
+export type WorkerOptions = {
   settings?: WatcherSettings;
-  /** Whether to sweep every minute (pg-boss's cron); tests sweep when they choose. */
+  /** Whether to sweep and deliver every minute (pg-boss's cron); tests do it when they choose. */
   cron?: boolean;
   pollingIntervalSeconds?: number;
 };
 
-/** Starts the watcher on this database: its queues, its workers, and the sweep each minute. */
-export async function startWatcher(database: Database, options: WatcherOptions = {}): Promise<Watcher> {
+/**
+ * Starts the background work on this database: the watcher's sweep and checks, and the webhooks'
+ * deliveries, which also start within a second of any committed write.
+ */
+export async function startWorker(database: Database, options: WorkerOptions = {}): Promise<Worker> {
   const settings = options.settings ?? watcherSettings();
   const polling = options.pollingIntervalSeconds ?? 2;
   const boss =
@@ -89,11 +98,34 @@ export async function startWatcher(database: Database, options: WatcherOptions =
       );
     },
   );
-  if (options.cron !== false) await boss.schedule(SWEEP_QUEUE, "* * * * *");
+  // Webhooks go out with the watcher's address rules, and a shorter wait for an answer.
+  const postLimits = { ...settings.limits, totalMs: Math.min(settings.limits.totalMs, 10_000) };
+  const deliver = async (now = new Date()) => {
+    let tried = 0;
+    for (let batch = 50; batch === 50; ) {
+      batch = await deliverDue(database.db, postLimits, now);
+      tried += batch;
+    }
+    return tried;
+  };
+  await boss.createQueue(DELIVERY_QUEUE, { policy: "singleton", retryLimit: 0 });
+  await boss.work(DELIVERY_QUEUE, { pollingIntervalSeconds: polling }, async () => {
+    await deliver();
+    // The next retry that falls due gets a job of its own for then, not only the next sweep.
+    const [next] = await rows<{ at: string | Date | null }>(database.db, sql`select min(next_attempt_at) as at from webhook_deliveries where state = 'pending'`);
+    if (next?.at) await boss.send(DELIVERY_QUEUE, {}, { startAfter: new Date(next.at), singletonKey: "next-retry" });
+  });
+  // A committed write may have made deliveries: one job, a second later, for any burst of writes.
+  await database.listen(WRITES_CHANNEL, () => void boss.sendDebounced(DELIVERY_QUEUE, {}, {}, 1).catch(() => {}));
+  if (options.cron !== false) {
+    await boss.schedule(SWEEP_QUEUE, "* * * * *");
+    await boss.schedule(DELIVERY_QUEUE, "* * * * *");
+  }
 
   return {
     boss,
     sweep,
+    deliver,
     stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
   };
 }
