@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { DEMO_VERSIONS } from "@/lib/seed/demo";
 import { EDITOR_ADMIN } from "./accounts";
 import { editorURL, expect, logClaim, signIn, test, type SourcesFixture } from "./fixtures";
-import { violations } from "./helpers";
+import { BROWSER_UA, nuErrors, violations } from "./helpers";
 
 // An editor's work, one task per test: each builds its own story and sources through the
 // fixtures (e2e/fixtures.ts) on the editors' server, so any test runs alone and in any order.
@@ -200,19 +200,22 @@ test("works from the keyboard alone: a question added and the whole text taken a
   await expect(page.getByLabel("Quote", { exact: true })).toHaveValue(/^Update: ComicBook has learned[^]*The Wrap[^]*$/);
 });
 
+/** Every editor page, with the forms on each. */
+const EDITOR_PAGES: [string, (s: SourcesFixture) => string][] = [
+  ["editor home", () => "/editor"],
+  ["story", (s) => `/editor/stories/${s.slug}`],
+  ["claim", (s) => `/editor/claims/${s.updateHowLong.id}`],
+  ["audit log", () => "/editor/audit"],
+  ["people", () => "/editor/people"],
+  ["tokens", () => "/editor/tokens"],
+  ["watches", () => "/editor/watches"],
+  ["inbox", () => "/editor/inbox"],
+  ["webhooks", () => "/editor/webhooks"],
+  ["source with its watch and capture log", (s) => `/editor/documents/${s.comicbook.id}?story=${s.slug}`],
+];
+
 test.describe("axe finds no violations on the editor pages", () => {
-  const pages: [string, (s: SourcesFixture) => string][] = [
-    ["editor home", () => "/editor"],
-    ["story", (s) => `/editor/stories/${s.slug}`],
-    ["claim", (s) => `/editor/claims/${s.updateHowLong.id}`],
-    ["audit log", () => "/editor/audit"],
-    ["people", () => "/editor/people"],
-    ["tokens", () => "/editor/tokens"],
-    ["watches", () => "/editor/watches"],
-    ["inbox", () => "/editor/inbox"],
-    ["source with its watch and capture log", (s) => `/editor/documents/${s.comicbook.id}?story=${s.slug}`],
-  ];
-  for (const [name, path] of pages) {
+  for (const [name, path] of EDITOR_PAGES) {
     test(name, async ({ editorPage: page, sources }) => {
       await page.goto(path(sources));
       expect(await violations(page)).toEqual([]);
@@ -238,6 +241,17 @@ test.describe("axe finds no violations on the editor pages", () => {
     expect(await violations(visitor), "/signin").toEqual([]);
     await visitor.context().close();
   });
+});
+
+test("the Nu checker finds no errors in the HTML of the editor pages and the sign-in page", async ({ editorPage: page, sources }) => {
+  const html = new Map<string, string>();
+  const paths: [string, string][] = [...EDITOR_PAGES.map(([name, path]): [string, string] => [name, path(sources)]), ["sign-in", "/signin"], ["claim editor with the link form", `/editor/claims/${sources.relayHowLong.id}`]];
+  for (const [name, path] of paths) {
+    const res = await page.request.get(path, { headers: { "user-agent": BROWSER_UA } });
+    expect(res.status(), path).toBe(200);
+    html.set(name, await res.text());
+  }
+  expect(nuErrors(html)).toEqual([]);
 });
 
 test("a page a reader has already seen shows the next write at once", async ({ editorPage: page, browser, unique }) => {
@@ -328,6 +342,19 @@ test("a signed-out visitor gets no write, and the form keeps what they typed", a
   expect(await (await page.request.get("/")).text()).not.toContain(title);
 });
 
+test("signing out ends that session, with or without scripts", async ({ browser }) => {
+  for (const javaScriptEnabled of [true, false]) {
+    const context = await browser.newContext({ baseURL: editorURL, javaScriptEnabled });
+    const page = await context.newPage();
+    await signIn(page, EDITOR_ADMIN);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/signin$/);
+    await page.goto("/editor/inbox");
+    await expect(page, `scripts ${javaScriptEnabled ? "on" : "off"}`).toHaveURL(/\/signin\?next=%2Feditor%2Finbox$/);
+    await context.close();
+  }
+});
+
 test("a disabled editor is stopped at once", async ({ editorPage: page, browser, unique }) => {
   const email = `reporter-${unique}@newsroom.test`;
   await page.goto("/editor/people");
@@ -350,4 +377,91 @@ test("a disabled editor is stopped at once", async ({ editorPage: page, browser,
   await reporter.goto("/editor");
   await expect(reporter).toHaveURL(/\/signin/);
   await reporter.context().close();
+});
+
+test("an admin registers a webhook for one story, sees its secret once and its deliveries, and disables it", async ({ editorPage: page, api, sources: story, unique }) => {
+  await page.goto("/editor/webhooks");
+  const form = page.getByRole("form", { name: "Register a webhook" });
+  // The watcher's address rules hold for endpoints too: this server refuses private addresses.
+  await form.getByLabel("Endpoint address").fill("http://127.0.0.1:9/hook");
+  await form.getByRole("button", { name: "Register webhook" }).click();
+  await expect(form.getByRole("alert")).toContainText("Deliveries cannot go to that address");
+  await expect(form.getByLabel("Endpoint address")).toHaveValue("http://127.0.0.1:9/hook");
+
+  const url = `https://hooks-${unique}.example.org/claimtrail`;
+  await form.getByLabel("Endpoint address").fill(url);
+  await form.getByLabel("New versions of documents").uncheck();
+  await form.getByLabel("Only for the story").fill(story.slug);
+  await form.getByRole("button", { name: "Register webhook" }).click();
+  const registered = form.getByText(/^Registered webhook \d+/);
+  await expect(registered).toBeVisible();
+  await expect(form.getByLabel("Shown once")).toHaveText(/^whsec_/);
+  const id = /Registered webhook (\d+)/.exec((await registered.textContent())!)![1];
+
+  // A claim logged in the story is queued for the endpoint at once, and shows in its log.
+  const claim = await api.post(`/api/stories/${story.slug}/claims`, { documentId: story.wrap.id, text: `A claim for the webhook ${unique}.` });
+  await page.reload();
+  const endpoint = page.getByRole("region", { name: `Webhook ${id}: ${url}` });
+  await expect(endpoint).toContainText(`story ${story.slug}`);
+  await expect(endpoint).not.toContainText("New versions of documents");
+  await expect(endpoint.getByRole("row").filter({ hasText: `urn:claimtrail:claim:${claim.id}` })).toHaveCount(1);
+  await expect(page.getByText(/^whsec_/)).toHaveCount(0);
+
+  await endpoint.getByRole("button", { name: `Disable webhook ${id}` }).click();
+  await expect(endpoint.getByText(`Disabled webhook ${id}: nothing more is sent to it.`)).toBeVisible();
+  await page.reload();
+  await expect(endpoint).toContainText("disabled");
+  await expect(endpoint.getByRole("button", { name: `Disable webhook ${id}` })).toHaveCount(0);
+});
+
+test("a source drops one quoted passage and rewords another: readers see dated marks, and the editor settles both in the inbox", async ({ editorPage: page, api, sources, browser }) => {
+  const { comicbook, relayHowLong, updateHowLong, slug } = sources;
+  const RELAY_QUOTE = "This reportedly involved a two-to-three-month overseas shoot";
+  const UPDATE_QUOTE = "This additional photography only spanned less than one month";
+  const REWORDED = "This additional photography only lasted less than one month";
+  const third = DEMO_VERSIONS.updated.replace(`${RELAY_QUOTE} […]`, "").replace(UPDATE_QUOTE, REWORDED);
+  await api.post(`/api/documents/${comicbook.id}/versions`, { text: third, seenAt: "2024-10-16", note: "a quiet edit" });
+
+  const relay = await api.get(`/api/claims/${relayHowLong.id}`);
+  expect(relay.anchor).toMatchObject({ state: "removed", since: "2024-10-16T00:00:00.000Z" });
+  expect((await api.get(`/api/claims/${updateHowLong.id}`)).anchor).toMatchObject({ state: "changed" });
+
+  // A reader sees the mark apart from the status, the date the source changed the passage, and the diff.
+  const reader = await (await browser.newContext({ baseURL: editorURL })).newPage();
+  await reader.goto(`/claims/${relayHowLong.id}`);
+  await expect(reader.getByText("Quote removed by its source").first()).toBeVisible();
+  const edits = reader.locator("#source-edits");
+  await expect(edits).toContainText("On 16 Oct 2024 ComicBook removed this passage from its article, without a correction notice.");
+  await expect(edits.getByRole("figure", { name: /^What the source did to the passage/ })).toContainText(RELAY_QUOTE);
+  expect(await violations(reader), "claim page with a removed quote").toEqual([]);
+  // As published on 15 October, the passage was still there.
+  await reader.goto(`/claims/${relayHowLong.id}?asOf=2024-10-15`);
+  await expect(reader.locator("#source-edits")).toHaveCount(0);
+  await reader.goto(`/stories/${slug}`);
+  await expect(reader.locator(".event-source-edit")).toHaveCount(2);
+  await expect(reader.locator(".event-source-edit").first()).toContainText("edited without notice");
+
+  // The editor's inbox holds both decisions; each resolves in place.
+  await page.goto("/editor/inbox");
+  const reworded = page.getByRole("listitem", { name: new RegExp(`^Quote of claim ${updateHowLong.id},`) });
+  await expect(reworded.getByRole("heading")).toContainText("A quoted passage was reworded");
+  expect(await violations(page), "inbox").toEqual([]);
+  const html = new Map<string, string>();
+  for (const path of [`/claims/${relayHowLong.id}`, `/claims/${updateHowLong.id}`, `/stories/${slug}`, "/editor/inbox"]) {
+    const res = await page.request.get(path, { headers: { "user-agent": BROWSER_UA } });
+    expect(res.status(), path).toBe(200);
+    html.set(path, await res.text());
+  }
+  expect(nuErrors(html)).toEqual([]);
+
+  await reworded.getByRole("button", { name: "Take the new wording as the quote" }).click();
+  await expect(reworded.getByRole("status")).toContainText("The claim now quotes the new wording.");
+  expect((await api.get(`/api/claims/${updateHowLong.id}`)).claim.quote).toBe(REWORDED);
+  const removed = page.getByRole("listitem", { name: new RegExp(`^Quote of claim ${relayHowLong.id},`) });
+  await removed.getByRole("button", { name: "Noted: keep the claim, marked" }).click();
+  await expect(removed.getByRole("status")).toContainText("Noted.");
+  await page.reload();
+  await expect(page.getByRole("listitem", { name: new RegExp(`^Quote of claim ${updateHowLong.id},`) })).toHaveCount(0);
+  await expect(page.getByRole("listitem", { name: new RegExp(`^Quote of claim ${relayHowLong.id},`) })).toHaveCount(0);
+  await reader.context().close();
 });

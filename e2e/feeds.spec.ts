@@ -101,14 +101,15 @@ test.describe("a real feed reader", () => {
       const url = `${baseURL}${feed}`;
       const served = await request.get(feed);
       const read = newsboat(url);
-      expect(read.first.trim()).toBe("15 unread articles");
-      expect(read.second.trim()).toBe("15 unread articles");
+      // Nine claims, six links, and the nine status changes the links made.
+      expect(read.first.trim()).toBe("24 unread articles");
+      expect(read.second.trim()).toBe("24 unread articles");
       expect(read.feeds).toEqual([expect.objectContaining({ rssurl: url, title: "Who reshot Ballerina? · Claimtrail", etag: served.headers()["etag"] })]);
 
-      expect(read.items).toHaveLength(15);
-      expect(new Set(read.items.map((i) => i.guid)).size).toBe(15);
+      expect(read.items).toHaveLength(24);
+      expect(new Set(read.items.map((i) => i.guid)).size).toBe(24);
       for (const item of read.items) {
-        expect(item.guid).toMatch(/^urn:claimtrail:(claim|link):\d+$/);
+        expect(item.guid).toMatch(/^urn:claimtrail:(claim|link|status):\d+$/);
         expect(item.url).toMatch(new RegExp(`^${baseURL}/claims/\\d+$`));
         expect(item.pubDate).toBeGreaterThan(Date.parse("2024-01-01") / 1000);
       }
@@ -117,6 +118,9 @@ test.describe("a real feed reader", () => {
       expect(correction!.author).toBe("ComicBook");
       expect(correction!.content).toContain("<del>reshoot was a two-to-three-</del><ins>additional photography lasted less than one </ins>month");
       expect(correction!.content).toContain("Standing → Corrected");
+      const disputed = read.items.find((i) => i.title === "The Wrap’s claim is now disputed: “The reshoot was a two-to-three-month overseas shoot.”");
+      expect(disputed?.guid).toMatch(/^urn:claimtrail:status:\d+$/);
+      expect(disputed!.content).toMatch(/standing → disputed/i);
       const claim = read.items.find((i) => i.title === "The Wrap: The reshoot was a two-to-three-month overseas shoot.");
       expect(claim?.content).toContain("published 14 Oct 2024");
     });

@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { APIRequestContext, Page } from "@playwright/test";
 
@@ -62,4 +66,29 @@ export async function violations(page: Page) {
   await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations.map((v) => ({ rule: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")) }));
+}
+
+const VNU = path.join(process.cwd(), "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
+
+type VnuMessage = { type: string; subType?: string; message: string; extract?: string; url: string; lastLine?: number };
+
+/** The Nu HTML checker's errors in each page's HTML, as "name:line: message", all in one run (the JVM's start-up dominates otherwise). */
+export function nuErrors(pages: Map<string, string>): string[] {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "claimtrail-vnu-"));
+  try {
+    const files = new Map<string, string>();
+    for (const [name, html] of pages) {
+      const file = path.join(dir, `${files.size}.html`);
+      writeFileSync(file, html);
+      files.set(`file:${file}`, name);
+    }
+    const run = spawnSync("java", ["-jar", VNU, "--format", "json", "--errors-only", ...[...files.keys()].map((f) => f.slice(5))], { encoding: "utf8" });
+    if (run.error) throw run.error;
+    const { messages } = JSON.parse(run.stderr || run.stdout) as { messages: VnuMessage[] };
+    return messages
+      .filter((m) => m.type === "error" || m.subType === "fatal")
+      .map((m) => `${files.get(m.url) ?? m.url}:${m.lastLine ?? "?"}: ${m.message} ${m.extract ? `[${m.extract.trim()}]` : ""}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

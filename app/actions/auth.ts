@@ -5,7 +5,7 @@ import { checkPassword } from "@/lib/auth/editors";
 import { signInLimits } from "@/lib/auth/rate-limit";
 import { completeSetup } from "@/lib/auth/sessions";
 import { clientAddress, startSession, stopSession } from "@/lib/auth/web";
-import { formAction } from "@/lib/forms";
+import { formAction, type FormState } from "@/lib/forms";
 import { setupInput, signInInput } from "@/lib/validation";
 
 export const signIn = formAction({ access: "anyone", input: signInInput, secret: ["password"] }, async (input, { db, values }) => {
@@ -21,7 +21,8 @@ export const signIn = formAction({ access: "anyone", input: signInInput, secret:
   return { redirect: input.next };
 });
 
-export async function signOut(): Promise<void> {
+/** Shaped like the form actions (a previous state and the form), so its form is rendered as theirs are. */
+export async function signOut(_previous: FormState, _form: FormData): Promise<FormState> {
   await stopSession();
   redirect("/signin");
 }

@@ -67,6 +67,13 @@ const writes: [string, Act, Record<string, string | number>][] = [
   ["revokeTokenAction", actions.revokeTokenAction, { _token: 1 }],
   ["createEditorAction", actions.createEditorAction, { email: "new@example.test", role: "editor" }],
   ["updateEditorAction", actions.updateEditorAction, { _editor: 1, disabled: "1" }],
+  ["watchAction", actions.watchAction, { _document: 1, enabled: "1" }],
+  ["captureNowAction", actions.captureNowAction, { _document: 1 }],
+  ["watchFeedAction", actions.watchFeedAction, { outlet: "the-wrap", feedUrl: "https://www.thewrap.com/feed/" }],
+  ["inboxAction", actions.inboxAction, { _kind: "notice", _id: 1, action: "dismiss" }],
+  ["noticeLinkAction", actions.noticeLinkAction, { _id: 1, kind: "corrects", fromClaimId: 2, targetClaimId: 1 }],
+  ["registerWebhookAction", actions.registerWebhookAction, { url: "https://hooks.example.org/in", event_claim: "on" }],
+  ["disableWebhookAction", actions.disableWebhookAction, { _webhook: 1 }],
 ];
 
 describe(`server actions refuse writes without a live session on ${testEngine()}`, () => {
@@ -93,6 +100,8 @@ describe(`server actions refuse writes without a live session on ${testEngine()}
   it.each([
     ["createEditorAction", actions.createEditorAction, { email: "sneaky@example.test", role: "admin" }],
     ["updateEditorAction", actions.updateEditorAction, { role: "editor" }],
+    ["registerWebhookAction", actions.registerWebhookAction, { url: "https://hooks.example.org/in", event_claim: "on" }],
+    ["disableWebhookAction", actions.disableWebhookAction, { _webhook: 1 }],
   ] as [string, Act, Record<string, string>][])("%s needs an admin", async (_name, act, fields) => {
     await signInAs(editor);
     const before = await rowCounts();
@@ -107,6 +116,25 @@ describe(`server actions refuse writes without a live session on ${testEngine()}
     expect(state.message).toMatch(/only your own/);
     const own = await actions.revokeTokenAction({ status: "idle" }, form({ _token: editor.tokenId }));
     expect(own.status).toBe("ok");
+  });
+
+  it("an admin registers a webhook from the form: the events ticked, the scope typed, the secret shown once", async () => {
+    await signInAs(admin);
+    const story = await actions.createStoryAction({ status: "idle" }, form({ title: "Hooked story" })).catch((e: Error) => e.message);
+    expect(story).toMatch(/redirect \/editor\/stories\/hooked-story/);
+    const none = await actions.registerWebhookAction({ status: "idle" }, form({ url: "https://hooks.example.org/in" }));
+    expect(none.fields).toEqual({ events: ["Choose at least one kind of event."] });
+    const missing = await actions.registerWebhookAction({ status: "idle" }, form({ url: "https://hooks.example.org/in", event_status: "on", "scope.story": "no-such-story" }));
+    expect(missing.fields).toEqual({ "scope.story": ["No such story."] });
+    const made = await actions.registerWebhookAction({ status: "idle" }, form({ url: "https://hooks.example.org/in", event_status: "on", event_quote: "on", "scope.story": "hooked-story" }));
+    expect(made.status).toBe("ok");
+    expect((made.data as { secret: string }).secret).toMatch(/^whsec_/);
+    const { readWebhooks } = await import("@/lib/webhooks");
+    const [hook] = await readWebhooks();
+    expect(hook).toMatchObject({ url: "https://hooks.example.org/in", scope: { story: "hooked-story" }, events: ["quote", "status"], disabled: false });
+    const off = await actions.disableWebhookAction({ status: "idle" }, form({ _webhook: hook!.id }));
+    expect(off.message).toMatch(/Disabled webhook/);
+    expect((await readWebhooks())[0]!.disabled).toBe(true);
   });
 
   it("a signed-in editor's write goes through", async () => {

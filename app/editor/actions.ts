@@ -10,6 +10,8 @@ import { formAction, parseForm } from "@/lib/forms";
 import { addQuestion, createStory } from "@/lib/stories";
 import { captureNow, watchDocument, watchOutletFeed } from "@/lib/watch";
 import { resolveInboxItem } from "@/lib/inbox";
+import { watcherSettings } from "@/lib/watch/settings";
+import { disableWebhook, registerWebhook } from "@/lib/webhooks";
 import {
   claimEditForm,
   claimForm,
@@ -28,6 +30,8 @@ import {
   tokenRevocation,
   versionForm,
   watchForm,
+  webhookDisable,
+  webhookForm,
 } from "@/lib/validation";
 
 // Every action here is a public endpoint: formAction checks the session, then parses, then calls lib/.
@@ -138,4 +142,14 @@ export const createTokenAction = formAction({ access: "editor", input: tokenInpu
 export const revokeTokenAction = formAction({ access: "editor", input: tokenRevocation }, async ({ _token }, { db, actor }) => {
   await revokeToken(db, actor, _token);
   return { status: "ok", message: `Revoked token ${_token}.` };
+});
+
+export const registerWebhookAction = formAction({ access: "admin", input: webhookForm }, async (input, { db, actor }) => {
+  const { webhook, secret } = await registerWebhook(db, actor, input, watcherSettings().limits);
+  return { status: "ok", message: `Registered webhook ${webhook.id}. Its signing secret, shown once:`, data: { secret } };
+});
+
+export const disableWebhookAction = formAction({ access: "admin", input: webhookDisable }, async ({ _webhook }, { db, actor }) => {
+  const webhook = await disableWebhook(db, actor, _webhook);
+  return { status: "ok", message: `Disabled webhook ${webhook.id}: nothing more is sent to it.` };
 });

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { signOut } from "@/app/actions/auth";
 import { currentEditor } from "@/lib/auth/web";
+import { SignOut } from "./components/form";
 import "./editor.css";
 
 export const metadata: Metadata = { robots: { index: false } };
@@ -18,9 +19,8 @@ export default async function EditorLayout({ children }: { children: React.React
           <Link href="/editor/audit">Audit</Link>
           <Link href="/editor/tokens">API tokens</Link>
           {editor.role === "admin" && <Link href="/editor/people">People</Link>}
-          <form action={signOut}>
-            <span className="meta">{editor.email}</span> <button type="submit">Sign out</button>
-          </form>
+          {editor.role === "admin" && <Link href="/editor/webhooks">Webhooks</Link>}
+          <SignOut action={signOut} email={editor.email} />
         </nav>
       )}
       {children}

@@ -595,3 +595,47 @@ describe(`versions the watcher finds, in the feeds, on ${testEngine()}`, () => {
     }
   });
 });
+
+describe(`silent edits and status changes, in the feeds, on ${testEngine()}`, () => {
+  it("feedparser reads the quote and status items, each kind selected or left out with ?kinds=", async () => {
+    const story = await createStory(database.db, actor, storyInput.parse({ title: "Who wrote the memo?" }));
+    const { document: wire } = await createDocument(database.db, actor, documentInput.parse({ url: "https://wire.example/memo", title: "The memo", publishedAt: "2025-03-01" }));
+    const { document: relay } = await createDocument(database.db, actor, documentInput.parse({ url: "https://daily.example/memo", title: "Memo, relayed", publishedAt: "2025-03-02" }));
+    const first = await addVersion(database.db, actor, relay.id, versionInput.parse({ text: "The memo was written by the deputy minister, the wire says. More tomorrow.", seenAt: "2025-03-02" }));
+    const origin = await createClaim(database.db, actor, story.slug, claimInput.parse({ documentId: wire.id, text: "The deputy minister wrote the memo." }));
+    const relayed = await createClaim(
+      database.db,
+      actor,
+      story.slug,
+      claimInput.parse({ documentId: relay.id, versionId: first.id, relaysClaimId: origin.id, text: "The deputy minister wrote the memo, the wire says.", quote: "The memo was written by the deputy minister" }),
+    );
+    await addVersion(database.db, actor, relay.id, versionInput.parse({ text: "More tomorrow.", seenAt: "2025-03-03" }));
+    const denial = await createClaim(database.db, actor, story.slug, claimInput.parse({ documentId: wire.id, text: "The deputy minister did not write the memo." }));
+    await linkClaims(database.db, actor, denial.id, linkInput.parse({ kind: "contradicts", targetClaimId: origin.id }));
+
+    const slug = story.slug;
+    const [atom, rss] = feedparser([await getFeed("story", "atom", { slug, query: "kinds=quotes,statuses" }), await getFeed("story", "rss", { slug, query: "kinds=quotes,statuses" })]);
+    const json = (await getFeed("story", "json", { slug, query: "kinds=quotes,statuses" })).body;
+    expect(jsonFeedProblems(json)).toEqual([]);
+    for (const parsed of [atom!, rss!]) {
+      expect(parsed.bozo, parsed.error).toBe(false);
+      expect(parsed.entries.map((e) => e.id)).toEqual(json.items.map((i: any) => i.id));
+    }
+    const titles = atom!.entries.map((e) => e.title);
+    // Newest first: the dispute reaches the claim and its relay; before it, the relay's source dropped the quoted passage.
+    expect(titles).toEqual([
+      "daily.example’s claim is now standing; relays a disputed claim: “The deputy minister wrote the memo, the wire says.”",
+      "wire.example’s claim is now disputed: “The deputy minister wrote the memo.”",
+      "daily.example removed a passage a claim quotes: “The memo was written by the deputy minister”",
+    ]);
+    expect(atom!.entries.map((e) => e.id.split(":")[2])).toEqual(["status", "status", "quote"]);
+    expect(atom!.entries[2]!.text).toContain("The memo was written by the deputy minister");
+    expect(atom!.entries.map((e) => e.link)).toEqual([`http://localhost/claims/${relayed.id}`, `http://localhost/claims/${origin.id}`, `http://localhost/claims/${relayed.id}#source-edits`]);
+
+    // Left out by naming the other kinds; the default feed has them all.
+    const others = (await getFeed("story", "json", { slug, query: "kinds=claims,contradicts" })).body.items.map((i: any) => i.id);
+    expect(others.some((id: string) => /:(quote|status):/.test(id))).toBe(false);
+    expect(others).toHaveLength(4);
+    expect((await getFeed("story", "json", { slug })).body.items).toHaveLength(7);
+  });
+});

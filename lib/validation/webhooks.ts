@@ -24,7 +24,7 @@ export const webhookForm = z.preprocess(
     const f = (raw ?? {}) as Record<string, string>;
     return {
       url: f.url,
-      scope: Object.fromEntries(Object.entries({ story: f.story, outlet: f.outlet, claim: f.claim }).filter(([, v]) => v)),
+      scope: Object.fromEntries(Object.entries({ story: f["scope.story"], outlet: f["scope.outlet"], claim: f["scope.claim"] }).filter(([, v]) => v)),
       events: webhookEventEnum.enumValues.filter((e) => f[`event_${e}`] === "on"),
     };
   },

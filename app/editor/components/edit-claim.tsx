@@ -1,8 +1,8 @@
 "use client";
 
-import { useActionState, useId, useState } from "react";
+import { useServerAction } from "./form";
+import { useId, useState } from "react";
 import { diffWords } from "@/lib/diff/words";
-import type { FormState } from "@/lib/forms";
 import { editClaimAction } from "../actions";
 import { Diff } from "@/app/components/diff";
 
@@ -13,7 +13,7 @@ type Revision = { revision: number; text: string; quote: string | null };
  * shown side by side and the editor chooses; what they typed stays in the form.
  */
 export function EditClaim({ claimId, current }: { claimId: number; current: Revision }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(editClaimAction, { status: "idle" });
+  const [state, action, pending] = useServerAction(editClaimAction);
   const theirs = state.status === "error" ? (state.data as Revision | undefined) : undefined;
   const base = theirs?.revision ?? Number(state.values?.baseRevision ?? current.revision);
   const [text, setText] = useState(current.text);

@@ -1,10 +1,22 @@
 "use client";
 
+import { usePathname, useSearchParams } from "next/navigation";
 import { createContext, useActionState, useContext, useId, type ReactNode } from "react";
 import { useFormStatus } from "react-dom";
 import type { FormState } from "@/lib/forms";
 
 type Action = (state: FormState, form: FormData) => Promise<FormState>;
+
+/**
+ * useActionState for a server action, with this page's address as the form's `action`: a form
+ * sent before the scripts have loaded posts back to the page it is on, and the HTML is valid
+ * (without one, the form is rendered with an empty `action`, which HTML does not allow).
+ */
+export function useServerAction(action: Action) {
+  const path = usePathname();
+  const query = useSearchParams().toString();
+  return useActionState(action, { status: "idle" } as FormState, query ? `${path}?${query}` : path);
+}
 
 const FormContext = createContext<FormState>({ status: "idle" });
 
@@ -24,7 +36,7 @@ export function ActionForm({
   label?: string;
   after?: (state: FormState) => ReactNode;
 }) {
-  const [state, formAction] = useActionState(action, { status: "idle" });
+  const [state, formAction] = useServerAction(action);
   const messageId = useId();
   return (
     <form action={formAction} className="editor-form" aria-label={label} aria-describedby={state.message ? messageId : undefined} noValidate>
@@ -118,5 +130,46 @@ export function Field({ name, label, hint, type = "text", options, defaultValue 
         </p>
       )}
     </div>
+  );
+}
+
+/** A group of checkboxes, one field name each; after a failed submit it keeps what was ticked and shows the group's errors. */
+export function Checkboxes({ name, legend, options, hint }: { name: string; legend: string; options: { name: string; label: string; checked?: boolean }[]; hint?: string }) {
+  const state = useFormState();
+  const id = useId();
+  const errors = state.fields?.[name];
+  const describedBy = [hint ? `${id}-hint` : "", errors ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
+  return (
+    <fieldset className="field checkboxes" aria-describedby={describedBy}>
+      <legend>{legend}</legend>
+      {hint && (
+        <p id={`${id}-hint`} className="hint">
+          {hint}
+        </p>
+      )}
+      {options.map((o) => {
+        const checked = state.status === "error" ? state.values?.[o.name] === "on" : Boolean(o.checked);
+        return (
+          <label key={`${state.status}-${o.name}-${checked}`}>
+            <input type="checkbox" name={o.name} defaultChecked={checked} /> {o.label}
+          </label>
+        );
+      })}
+      {errors && (
+        <p id={`${id}-error`} className="field-error">
+          {errors.join(" ")}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+/** The sign-out button, as a form of its own. */
+export function SignOut({ action, email }: { action: Action; email: string }) {
+  const [, formAction] = useServerAction(action);
+  return (
+    <form action={formAction}>
+      <span className="meta">{email}</span> <button type="submit">Sign out</button>
+    </form>
   );
 }

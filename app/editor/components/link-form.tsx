@@ -1,7 +1,7 @@
 "use client";
 
-import { useActionState, useEffect, useId, useState } from "react";
-import type { FormState } from "@/lib/forms";
+import { useServerAction } from "./form";
+import { useEffect, useId, useState } from "react";
 import { statusLabel } from "@/lib/format";
 import { linkAction, previewLinkAction, type LinkPreview } from "../actions";
 import { Diff } from "@/app/components/diff";
@@ -10,7 +10,7 @@ const kinds = ["corrects", "contradicts", "confirms", "supersedes", "retracts"] 
 
 /** Links this claim to an older one, with a live preview of the words and the status it changes. */
 export function LinkForm({ fromId, candidates }: { fromId: number; candidates: { id: number; label: string }[] }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(linkAction, { status: "idle" });
+  const [state, action, pending] = useServerAction(linkAction);
   const [kind, setKind] = useState<string>("corrects");
   const [target, setTarget] = useState("");
   const [note, setNote] = useState("");

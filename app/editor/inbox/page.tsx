@@ -10,9 +10,23 @@ import { ActionForm, Field } from "../components/form";
 
 export const metadata: Metadata = { title: "Inbox" };
 
+/** What an item is called: its card's name, and the end of its forms' names, which must differ between items. */
+function nameOf(item: InboxItem): string {
+  switch (item.kind) {
+    case "quote":
+      return `Quote of claim ${item.claim.id}, version ${item.versionId}`;
+    case "notice":
+      return `Notice in ${item.document.title}, version ${item.versionId}`;
+    case "discovered":
+      return `Found: ${item.document.title}, source ${item.document.id}`;
+    case "watch":
+      return `Watch of ${item.url}`;
+  }
+}
+
 /** A decision on an item, as one button. */
 function Decide({ item, action, label }: { item: InboxItem; action: string; label: string }) {
-  return <ActionForm action={inboxAction} submit={label} label={label} hidden={{ _kind: item.kind, _id: item.id, action }} />;
+  return <ActionForm action={inboxAction} submit={label} label={`${label}: ${nameOf(item)}`} hidden={{ _kind: item.kind, _id: item.id, action }} />;
 }
 
 function Item({ item }: { item: InboxItem }) {
@@ -20,7 +34,7 @@ function Item({ item }: { item: InboxItem }) {
   switch (item.kind) {
     case "quote":
       return (
-        <li className="card" aria-label={`Quote of claim ${item.claim.id}`}>
+        <li className="card" aria-label={nameOf(item)}>
           <h2>
             {item.state === "removed" ? "A quoted passage was removed" : item.state === "changed" ? "A quoted passage was reworded" : "A quoted passage now appears twice"} {when}
           </h2>
@@ -35,7 +49,7 @@ function Item({ item }: { item: InboxItem }) {
       );
     case "notice":
       return (
-        <li className="card" aria-label={`Notice in ${item.document.title}`}>
+        <li className="card" aria-label={nameOf(item)}>
           <h2>
             A {item.noticeKind} in {item.document.outlet}&apos;s article {when}
           </h2>
@@ -47,7 +61,7 @@ function Item({ item }: { item: InboxItem }) {
             {item.previousVersionId !== null && <> · <Link href={`/api/documents/${item.document.id}/diff?from=${item.previousVersionId}&to=${item.versionId}`}>its diff</Link></>}
           </p>
           {item.newer.length > 0 && item.older.length > 0 ? (
-            <ActionForm action={noticeLinkAction} submit="Link" label={`Link the correction in ${item.document.title}`} hidden={{ _id: item.id }}>
+            <ActionForm action={noticeLinkAction} submit="Link" label={`Link the correction: ${nameOf(item)}`} hidden={{ _id: item.id }}>
               <Field name="fromClaimId" label="The newer claim" type="select" options={item.newer.map((c) => ({ value: String(c.id), label: `#${c.id} ${c.text}` }))} />
               <Field name="kind" label="…" type="select" options={["corrects", "supersedes", "retracts"].map((k) => ({ value: k, label: k }))} />
               <Field name="targetClaimId" label="…the older claim" type="select" options={item.older.map((c) => ({ value: String(c.id), label: `#${c.id} ${c.text}` }))} />
@@ -62,7 +76,7 @@ function Item({ item }: { item: InboxItem }) {
       );
     case "discovered":
       return (
-        <li className="card" aria-label={`Found: ${item.document.title}`}>
+        <li className="card" aria-label={nameOf(item)}>
           <h2>
             Found in {item.document.outlet}&apos;s feed {when}
           </h2>
@@ -75,7 +89,7 @@ function Item({ item }: { item: InboxItem }) {
       );
     case "watch":
       return (
-        <li className="card" aria-label={`Watch of ${item.url}`}>
+        <li className="card" aria-label={nameOf(item)}>
           <h2>A watch stopped {when}</h2>
           <p>
             {item.documentId ? <Link href={`/editor/documents/${item.documentId}`}>{item.url}</Link> : item.url}: {item.reason}

@@ -64,7 +64,7 @@ export default async function Watches() {
           ))}
         </ul>
         <ActionForm action={watchFeedAction} submit="Watch feed" label="Watch an outlet's feed">
-          <Field name="outlet" label="Outlet" type="select" required options={outlets.map((o) => ({ value: o.slug, label: o.name }))} />
+          <Field name="outlet" label="Outlet" type="select" required options={[{ value: "", label: "Choose an outlet" }, ...outlets.map((o) => ({ value: o.slug, label: o.name }))]} />
           <Field name="feedUrl" label="Feed URL" type="url" required hint="Its RSS or Atom feed, e.g. https://example.com/feed.xml" />
         </ActionForm>
       </section>
