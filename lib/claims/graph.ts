@@ -133,27 +133,29 @@ const mapCheck = (r: ClaimRow): CheckRow => ({
   createdAt: toDate(r.created_at),
 });
 
-/** Its anchor and its source's edits at the clock, from its checks: those of its revision, of versions seen by asOf. */
-function quoteStanding(claim: LoadedClaim, versionSeenAt: Date | null, checks: CheckRow[] | undefined, clock: Clock): Pick<ClaimView, "anchor" | "sourceEdits"> {
-  const mine = (checks ?? []).filter((c) => c.revision === claim.revision && timeOf(c.seenAt) <= timeOf(clock.asOf));
-  const anchor = anchorOf(claim, mine, versionSeenAt);
-  const sourceEdits: SourceEdit[] = [];
+/** The checks of a claim's revision at which its quote's standing changed: its source's edits. */
+function editsOf(checks: CheckRow[]): SourceEdit[] {
+  const edits: SourceEdit[] = [];
   let last: string = "present";
-  for (const c of mine) {
+  for (const c of checks) {
     const state = c.state === "ambiguous" ? "changed" : c.state;
-    if (state !== last) {
-      sourceEdits.push({ checkId: c.id, state, seenAt: c.seenAt, recordedAt: c.createdAt, versionId: c.versionId, fromVersionId: c.anchoredVersionId, found: c.found });
-    }
+    if (state !== last) edits.push({ checkId: c.id, state, seenAt: c.seenAt, recordedAt: c.createdAt, versionId: c.versionId, fromVersionId: c.anchoredVersionId, found: c.found });
     last = state;
   }
-  return { anchor, sourceEdits };
+  return edits;
+}
+
+/** Its anchor and its source's edits at the clock, from its checks: those of its revision, of versions seen by asOf. */
+function quoteStanding(claim: LoadedClaim, versionSeenAt: Date | null, checks: CheckRow[], clock: Clock): Pick<ClaimView, "anchor" | "sourceEdits"> {
+  const mine = checks.filter((c) => timeOf(c.seenAt) <= timeOf(clock.asOf));
+  return { anchor: anchorOf(claim, mine, versionSeenAt), sourceEdits: editsOf(mine) };
 }
 
 /**
  * The claims matching `where` as they read at the clock's knownAt, with where their quotes stand;
  * claims citing one document share its objects.
  */
-async function loadClaims(db: Executor, where: SQL, clock: Clock): Promise<Omit<ClaimView, keyof StatusInfo>[]> {
+async function loadClaims(db: Executor, where: SQL, clock: Clock): Promise<{ claims: Omit<ClaimView, keyof StatusInfo>[]; editTimes: Map<number, Date[]> }> {
   const [claimRows, sourceRows, checkRows] = await Promise.all([
     rows<ClaimRow>(db, claimSelect(where, clock.knownAt)),
     rows<ClaimRow>(db, sourceSelect(where)),
@@ -167,14 +169,18 @@ async function loadClaims(db: Executor, where: SQL, clock: Clock): Promise<Omit<
     if (list) list.push(check);
     else checks.set(check.claimId, [check]);
   }
+  const editTimes = new Map<number, Date[]>();
   // The queries see the data a moment apart: a claim committed in between, with a new
   // document, is left out as if the load had come a moment earlier.
-  return claimRows.flatMap((r) => {
+  const claims = claimRows.flatMap((r) => {
     const source = sources.get(Number(r.document_id));
     if (!source) return [];
     const claim = mapClaim(r, source);
-    return [Object.assign(claim, quoteStanding(claim, r.version_seen_at == null ? null : toDate(r.version_seen_at), checks.get(claim.id), clock))];
+    const mine = (checks.get(claim.id) ?? []).filter((c) => c.revision === claim.revision);
+    if (mine.length) editTimes.set(claim.id, editsOf(mine).map((e) => e.seenAt));
+    return [Object.assign(claim, quoteStanding(claim, r.version_seen_at == null ? null : toDate(r.version_seen_at), mine, clock))];
   });
+  return { claims, editTimes };
 }
 
 function mapLink(r: ClaimRow): LinkView {
@@ -204,7 +210,13 @@ const edgeSelect = (where: SQL) => sql`
   from links l join claims f on f.id = l.from_claim_id join claims t on t.id = l.to_claim_id
   where ${where}`;
 
-export type Graph = { claims: Map<number, ClaimView>; edges: (Edge)[]; clock: Clock };
+export type Graph = {
+  claims: Map<number, ClaimView>;
+  edges: Edge[];
+  clock: Clock;
+  /** When each claim's source edited its quote, as recorded by knownAt, whatever asOf: the as-of view's stops. */
+  sourceEditTimes: Map<number, Date[]>;
+};
 
 /**
  * Loads claims (by story or by id) with everything their status depends on, in a fixed number
@@ -217,8 +229,9 @@ export async function loadGraph(db: Executor, scope: { storyId: number } | { cla
   // these are loaded below, so their dates come from the claims rather than from a join.
   const touching = (ids: SQL) => sql`${linkSelect(sql`l.to_claim_id in ${ids}`)} union ${linkSelect(sql`l.from_claim_id in ${ids}`)}`;
   // The claims and their links follow from the same condition, so both queries go out at once.
-  const [seedClaims, seedLinks] = await Promise.all([loadClaims(db, seedWhere, clock), rows<ClaimRow>(db, touching(sql`(select c.id from claims c where ${seedWhere})`))]);
-  const known = new Map(seedClaims.map((c) => [c.id, c]));
+  const [seed, seedLinks] = await Promise.all([loadClaims(db, seedWhere, clock), rows<ClaimRow>(db, touching(sql`(select c.id from claims c where ${seedWhere})`))]);
+  const known = new Map(seed.claims.map((c) => [c.id, c]));
+  const sourceEditTimes = seed.editTimes;
   const links = seedLinks.map(mapLink);
   const seen = new Set(links.map((l) => l.id));
   // Relay origins outside the loaded claims, and theirs up the chain: their own links decide what
@@ -257,7 +270,9 @@ export async function loadGraph(db: Executor, scope: { storyId: number } | { cla
     : [];
   const missing = [...core, ...others].filter((id) => !known.has(id));
   if (missing.length) {
-    for (const c of await loadClaims(db, sql`c.id = any(${intArray(missing)})`, clock)) known.set(c.id, c);
+    const loaded = await loadClaims(db, sql`c.id = any(${intArray(missing)})`, clock);
+    for (const c of loaded.claims) known.set(c.id, c);
+    for (const [id, times] of loaded.editTimes) sourceEditTimes.set(id, times);
   }
   // A claim not loaded had no revision yet at knownAt, so a link from or to it is in force at no
   // clock this graph serves.
@@ -273,7 +288,7 @@ export async function loadGraph(db: Executor, scope: { storyId: number } | { cla
   // thousand of them would cost more than deriving the statuses.
   const claims = new Map<number, ClaimView>();
   for (const [id, c] of known) claims.set(id, Object.assign(c, statuses.get(id)!));
-  return { claims, edges, clock };
+  return { claims, edges, clock, sourceEditTimes };
 }
 
 /** A link as readers see it: the dates of its ends are the graph's business. */

@@ -51,6 +51,15 @@ describe(`quotes looked for in new versions, on ${testEngine()}`, () => {
     });
     expect(Date.parse(feed.body.items[0].date_published)).toBe(now.claim.sourceEdits[0]!.recordedAt.getTime());
 
+    // The story's timeline carries the edit, and its as-of view can stop there.
+    const after = await readStory("who-reshot-ballerina");
+    expect(after.timeline.filter((e) => e.type === "source-edit").map((e) => [e.at, e.claim.id])).toEqual([[seenAt, relay.id]]);
+    expect(after.stops.map((d) => d.getTime())).toContain(seenAt.getTime());
+    expect(story.stops.map((d) => d.getTime())).not.toContain(seenAt.getTime());
+    const before = await readStory("who-reshot-ballerina", { asOf: new Date("2024-10-16T08:59:59Z") });
+    expect(before.timeline.some((e) => e.type === "source-edit")).toBe(false);
+    expect(before.stops).toEqual(after.stops);
+
     // On the published clock, before the version was seen, the quote stands; so it does as known before it was recorded.
     expect((await readClaim(relay.id, { asOf: new Date("2024-10-15T12:00:00Z") })).anchor.state).toBe("present");
     expect((await readClaim(relay.id, { knownAt: new Date(now.claim.sourceEdits[0]!.recordedAt.getTime() - 1) })).anchor.state).toBe("present");

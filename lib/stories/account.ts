@@ -52,7 +52,7 @@ export async function loadStory(db: Executor, slug: string, clock: Clock): Promi
 
 /**
  * The instants at which a loaded story's account changed (a claim published, a link taking
- * effect once both its ends were out), oldest first, as recorded by the load's knownAt: the stops
+ * effect once both its ends were out, a source editing a quoted passage), oldest first, as recorded by the load's knownAt: the stops
  * of the as-of view. Whatever the load's asOf, it holds every claim and link known by then.
  */
 export function storyStops({ story, graph }: LoadedStory): Date[] {
@@ -60,7 +60,11 @@ export function storyStops({ story, graph }: LoadedStory): Date[] {
   const recorded: Clock = { asOf: new Date(8.64e15), knownAt: graph.clock.knownAt };
   const inStory = (id: number) => graph.claims.get(id)?.storyId === story.id;
   const times = new Set<number>();
-  for (const c of graph.claims.values()) if (c.storyId === story.id && isVisible(c, recorded)) times.add(timeOf(c.assertedAt));
+  for (const c of graph.claims.values()) {
+    if (c.storyId !== story.id || !isVisible(c, recorded)) continue;
+    times.add(timeOf(c.assertedAt));
+    for (const at of graph.sourceEditTimes.get(c.id) ?? []) times.add(timeOf(at));
+  }
   for (const e of graph.edges) {
     if ((inStory(e.fromClaimId) || inStory(e.toClaimId)) && isEdgeVisible(e, recorded)) {
       times.add(Math.max(timeOf(e.effectiveAt), timeOf(e.fromAssertedAt), timeOf(e.toAssertedAt)));

@@ -22,8 +22,8 @@ export async function loadStoryChanges(db: Executor, slug: string, from: Date, t
   // One load serves both instants: statuses at the earlier one are derived from the same rows.
   const earlierStatuses = deriveStatuses(graph.claims.values(), graph.edges, earlier);
   const earlierGraph: Graph = {
+    ...graph,
     clock: earlier,
-    edges: graph.edges,
     claims: new Map([...graph.claims].map(([id, c]) => [id, { ...c, ...earlierStatuses.get(id)! }])),
   };
   const before = storyViewFrom(story, questionRows, earlierGraph);
