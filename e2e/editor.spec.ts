@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { DEMO_VERSIONS } from "@/lib/seed/demo";
 import { EDITOR_ADMIN } from "./accounts";
 import { editorURL, expect, logClaim, signIn, test, type SourcesFixture } from "./fixtures";
-import { BROWSER_UA, nuErrors, violations } from "./helpers";
+import { BROWSER_UA, newsboat, nuErrors, violations } from "./helpers";
 
 // An editor's work, one task per test: each builds its own story and sources through the
 // fixtures (e2e/fixtures.ts) on the editors' server, so any test runs alone and in any order.
@@ -425,6 +425,17 @@ test("a source drops one quoted passage and rewords another: readers see dated m
   const relay = await api.get(`/api/claims/${relayHowLong.id}`);
   expect(relay.anchor).toMatchObject({ state: "removed", since: "2024-10-16T00:00:00.000Z" });
   expect((await api.get(`/api/claims/${updateHowLong.id}`)).anchor).toMatchObject({ state: "changed" });
+
+  // A feed reader gets one item for each edit.
+  const feed = newsboat(`${editorURL}/stories/${slug}/feed.atom?kinds=quotes`);
+  expect(feed.first.trim()).toBe("2 unread articles");
+  expect(feed.items.map((i) => [i.title, i.url])).toEqual(
+    expect.arrayContaining([
+      [`ComicBook removed a passage a claim quotes: “${RELAY_QUOTE}”`, `${editorURL}/claims/${relayHowLong.id}#source-edits`],
+      [`ComicBook reworded a passage a claim quotes: “${UPDATE_QUOTE}”`, `${editorURL}/claims/${updateHowLong.id}#source-edits`],
+    ]),
+  );
+  for (const item of feed.items) expect(item.guid).toMatch(/^urn:claimtrail:quote:\d+$/);
 
   // A reader sees the mark apart from the status, the date the source changed the passage, and the diff.
   const reader = await (await browser.newContext({ baseURL: editorURL })).newPage();

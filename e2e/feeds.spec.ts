@@ -1,8 +1,5 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { newsboat } from "./helpers";
 
 const STORY = "who-reshot-ballerina";
 const FEEDS: [string, string][] = [
@@ -52,47 +49,6 @@ test.describe("feeds over HTTP", () => {
     expect(await bad.text()).toContain("is not a kind");
   });
 });
-
-type NewsboatItem = { guid: string; title: string; author: string; url: string; pubDate: number; content: string };
-
-/** Runs Debian's newsboat on one feed in a scratch home, then reads back what it stored. */
-function newsboat(feedUrl: string) {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "claimtrail-newsboat-"));
-  try {
-    const urls = path.join(home, "urls");
-    const config = path.join(home, "config");
-    const cache = path.join(home, "cache.db");
-    fs.writeFileSync(urls, `${feedUrl}\n`);
-    fs.writeFileSync(config, "reload-threads 1\nauto-reload no\n");
-    const run = (...commands: string[]) =>
-      execFileSync("newsboat", ["-u", urls, "-c", cache, "-C", config, "-x", ...commands], {
-        env: { ...process.env, HOME: home },
-        encoding: "utf8",
-        timeout: 60_000,
-      });
-    const first = run("reload", "print-unread");
-    // A second reload sends the validators newsboat kept and must keep every item.
-    const second = run("reload", "print-unread");
-    // newsboat keeps its cache in SQLite; Debian's Python reads it back.
-    const dump = execFileSync(
-      "/usr/bin/python3",
-      [
-        "-c",
-        `import json, sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.row_factory = sqlite3.Row
-items = [dict(r) for r in db.execute("select guid, title, author, url, pubDate, content from rss_item order by id")]
-feeds = [dict(r) for r in db.execute("select rssurl, title, etag, lastmodified from rss_feed")]
-json.dump({"items": items, "feeds": feeds}, sys.stdout)`,
-        cache,
-      ],
-      { encoding: "utf8" },
-    );
-    return { first, second, ...(JSON.parse(dump) as { items: NewsboatItem[]; feeds: { rssurl: string; title: string; etag: string; lastmodified: number }[] }) };
-  } finally {
-    fs.rmSync(home, { recursive: true, force: true });
-  }
-}
 
 test.describe("a real feed reader", () => {
   // newsboat 2.21 (Debian 12) reads RSS and Atom; JSON Feed came to it later.

@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
@@ -74,12 +74,12 @@ type VnuMessage = { type: string; subType?: string; message: string; extract?: s
 
 /** The Nu HTML checker's errors in each page's HTML, as "name:line: message", all in one run (the JVM's start-up dominates otherwise). */
 export function nuErrors(pages: Map<string, string>): string[] {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "claimtrail-vnu-"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "claimtrail-vnu-"));
   try {
     const files = new Map<string, string>();
     for (const [name, html] of pages) {
       const file = path.join(dir, `${files.size}.html`);
-      writeFileSync(file, html);
+      fs.writeFileSync(file, html);
       files.set(`file:${file}`, name);
     }
     const run = spawnSync("java", ["-jar", VNU, "--format", "json", "--errors-only", ...[...files.keys()].map((f) => f.slice(5))], { encoding: "utf8" });
@@ -89,6 +89,47 @@ export function nuErrors(pages: Map<string, string>): string[] {
       .filter((m) => m.type === "error" || m.subType === "fatal")
       .map((m) => `${files.get(m.url) ?? m.url}:${m.lastLine ?? "?"}: ${m.message} ${m.extract ? `[${m.extract.trim()}]` : ""}`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type NewsboatItem = { guid: string; title: string; author: string; url: string; pubDate: number; content: string };
+
+/** Runs Debian's newsboat on one feed in a scratch home, then reads back what it stored. */
+export function newsboat(feedUrl: string) {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "claimtrail-newsboat-"));
+  try {
+    const urls = path.join(home, "urls");
+    const config = path.join(home, "config");
+    const cache = path.join(home, "cache.db");
+    fs.writeFileSync(urls, `${feedUrl}\n`);
+    fs.writeFileSync(config, "reload-threads 1\nauto-reload no\n");
+    const run = (...commands: string[]) =>
+      execFileSync("newsboat", ["-u", urls, "-c", cache, "-C", config, "-x", ...commands], {
+        env: { ...process.env, HOME: home },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    const first = run("reload", "print-unread");
+    // A second reload sends the validators newsboat kept and must keep every item.
+    const second = run("reload", "print-unread");
+    // newsboat keeps its cache in SQLite; Debian's Python reads it back.
+    const dump = execFileSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        `import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.row_factory = sqlite3.Row
+items = [dict(r) for r in db.execute("select guid, title, author, url, pubDate, content from rss_item order by id")]
+feeds = [dict(r) for r in db.execute("select rssurl, title, etag, lastmodified from rss_feed")]
+json.dump({"items": items, "feeds": feeds}, sys.stdout)`,
+        cache,
+      ],
+      { encoding: "utf8" },
+    );
+    return { first, second, ...(JSON.parse(dump) as { items: NewsboatItem[]; feeds: { rssurl: string; title: string; etag: string; lastmodified: number }[] }) };
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
   }
 }

@@ -63,7 +63,7 @@ describe(`signed webhooks on ${testEngine()}`, () => {
     const made = await call(webhooks.POST, { token: admin, body: { url: hook.url, scope: { story: "who-reshot-ballerina" }, events: ["quote", "status", "quote"] } });
     expect(made.status).toBe(201);
     expect(Object.keys(made.body).sort()).toEqual(["secret", "webhook"]);
-    expect(made.body.webhook).toEqual({ id: expect.any(Number), url: hook.url, scope: { story: "who-reshot-ballerina" }, events: ["quote", "status"], disabled: false });
+    expect(made.body.webhook).toEqual({ id: expect.any(Number), url: hook.url, scope: { story: "who-reshot-ballerina" }, events: ["quote", "status"] });
     expect(made.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     expect(JSON.stringify((await call(deliveries.GET, { token: admin, params: { id: made.body.webhook.id } })).body)).not.toContain(made.body.secret);
   });

@@ -37,8 +37,10 @@ const adminsOnly = (actor: Actor) => {
   if (!actor.admin) throw new AppError("forbidden", "Only an admin may register or remove webhooks.");
 };
 
-/** Registers an endpoint; its secret is returned this once. */
-export async function registerWebhook(db: Db, actor: Actor, input: WebhookInput, limits: FetchLimits): Promise<{ webhook: WebhookView; secret: string }> {
+/** What registering answers: the endpoint as it was asked for (a new one is never disabled), and its secret, this once. */
+export type RegisteredWebhook = { webhook: Omit<WebhookView, "disabled">; secret: string };
+
+export async function registerWebhook(db: Db, actor: Actor, input: WebhookInput, limits: FetchLimits): Promise<RegisteredWebhook> {
   adminsOnly(actor);
   const refused = refusedEndpoint(input.url, limits);
   if (refused) throw new AppError("unprocessable", `Deliveries cannot go to that address: ${refused}.`, { url: [`Refused: ${refused}.`] });
@@ -61,7 +63,7 @@ export async function registerWebhook(db: Db, actor: Actor, input: WebhookInput,
     }
     const secret = `whsec_${randomBytes(32).toString("base64")}`;
     const [made] = await tx.insert(webhooks).values({ url: input.url, ...scope, events: input.events, secret, editorId: actor.editorId }).returning();
-    const webhook = await viewOf(tx, made!);
+    const { disabled: _, ...webhook } = await viewOf(tx, made!);
     await appendAudit(tx, actor, [{ action: "create", entity: "webhook", entityId: made!.id, after: webhook }]);
     return { webhook, secret };
   });
