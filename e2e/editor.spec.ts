@@ -415,6 +415,8 @@ test("an admin registers a webhook for one story, sees its secret once and its d
 });
 
 test("a source drops one quoted passage and rewords another: readers see dated marks, and the editor settles both in the inbox", async ({ editorPage: page, api, sources, browser }) => {
+  // A feed reader, the Nu checker and axe on four pages: more than the default minute when the suite runs in parallel.
+  test.setTimeout(120_000);
   const { comicbook, relayHowLong, updateHowLong, slug } = sources;
   const RELAY_QUOTE = "This reportedly involved a two-to-three-month overseas shoot";
   const UPDATE_QUOTE = "This additional photography only spanned less than one month";

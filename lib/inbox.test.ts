@@ -21,7 +21,7 @@ afterAll(async () => {
 
 describe(`the editor's inbox on ${testEngine()}`, () => {
   it("offers the demo's correction notice with a link prefilled: ComicBook's update against its relays", async () => {
-    const [notice] = (await readInbox()).filter((i) => i.kind === "notice");
+    const [notice] = (await readInbox()).items.filter((i) => i.kind === "notice");
     expect(notice).toMatchObject({ kind: "notice", noticeKind: "update", document: { outlet: "ComicBook" } });
     if (notice?.kind !== "notice") throw new Error("no notice");
     expect(notice.notice).toBe(DEMO_VERSIONS.updated.split("\n\n")[0]);
@@ -38,7 +38,7 @@ describe(`the editor's inbox on ${testEngine()}`, () => {
     const reworded = removed.replace("only spanned less than one month", "only lasted less than one month");
     const fourth = await addVersion(database.db, actor, relay.document.id, { text: reworded, seenAt: new Date("2024-10-17") });
 
-    const quotes = (await readInbox()).filter((i) => i.kind === "quote");
+    const quotes = (await readInbox()).items.filter((i) => i.kind === "quote");
     expect(quotes.map((q) => q.kind === "quote" && [q.claim.id, q.state])).toEqual([
       [update.id, "changed"],
       [relay.id, "removed"],
@@ -48,7 +48,7 @@ describe(`the editor's inbox on ${testEngine()}`, () => {
     const after = await readClaim(update.id);
     expect(after.claim).toMatchObject({ revision: 2, quote: "This additional photography only lasted less than one month", versionId: fourth.id, quoteVerified: true });
     expect(after.anchor).toMatchObject({ state: "present", versionId: fourth.id });
-    expect((await readInbox()).some((i) => i.kind === "quote" && i.id === changed.id)).toBe(false);
+    expect((await readInbox()).items.some((i) => i.kind === "quote" && i.id === changed.id)).toBe(false);
     await expect(resolveInboxItem(database.db, actor, "quote", changed.id, "keep")).rejects.toThrow("resolved already");
     const [event] = await database.db.select().from(auditEvents).where(eq(auditEvents.entityId, `quote:${changed.id}`));
     expect(event).toMatchObject({ action: "resolve", entity: "inbox", actor: "system:test" });
@@ -60,13 +60,17 @@ describe(`the editor's inbox on ${testEngine()}`, () => {
       .insert(watches)
       .values({ kind: "document", documentId: document.id, url: document.url!, enabled: false, failures: 5, pausedReason: "Paused after 5 failed checks in a row; the last: HTTP 500.", lastCheckedAt: new Date() })
       .returning();
-    const items = await readInbox();
+    const { items } = await readInbox();
     expect(items.find((i) => i.kind === "discovered")).toMatchObject({ document: { id: document.id, title: "A new story" } });
     expect(items.find((i) => i.kind === "watch")).toMatchObject({ id: paused!.id, reason: "Paused after 5 failed checks in a row; the last: HTTP 500." });
+    // A page at a time, newest first, saying whether older items wait.
+    const first = await readInbox(1);
+    expect([first.items, first.more]).toEqual([[items[0]], true]);
+    expect((await readInbox(items.length)).more).toBe(false);
     await resolveInboxItem(database.db, actor, "watch", paused!.id, "watch-again");
     expect((await database.db.select().from(watches).where(eq(watches.id, paused!.id)))[0]).toMatchObject({ enabled: true, failures: 0, pausedReason: null });
     await resolveInboxItem(database.db, actor, "discovered", document.id, "reviewed");
-    expect((await readInbox()).some((i) => i.kind === "discovered" || i.kind === "watch")).toBe(false);
+    expect((await readInbox()).items.some((i) => i.kind === "discovered" || i.kind === "watch")).toBe(false);
     await expect(resolveInboxItem(database.db, actor, "discovered", document.id, "take-new-wording")).rejects.toThrow("not a decision");
     expect((await database.db.select().from(documents).where(eq(documents.id, document.id)))[0]!.discoveredAt).not.toBeNull();
   });

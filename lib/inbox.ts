@@ -21,9 +21,14 @@ export type InboxItem =
 type Row = Record<string, unknown>;
 const unresolved = (kind: InboxKind, id: string) => sql`not exists (select 1 from inbox_resolutions r where r.item_kind = ${kind} and r.item_id = ${sql.raw(id)})`;
 
-/** The open items, newest first. */
-export async function readInbox(limit = 200): Promise<InboxItem[]> {
+/** How many items the inbox shows at once: older ones come into view as these are settled. */
+export const INBOX_PAGE = 50;
+
+/** The newest open items, and whether older ones wait behind them. */
+export async function readInbox(limit = INBOX_PAGE): Promise<{ items: InboxItem[]; more: boolean }> {
   const db = await getDb();
+  // One more than shown of each kind tells whether any wait behind.
+  const take = limit + 1;
   const [quotes, notices, discovered, paused] = await Promise.all([
     // The newest check of each claim's current revision, when it needs a decision.
     rows<Row>(
@@ -34,7 +39,7 @@ export async function readInbox(limit = 200): Promise<InboxItem[]> {
           join claims c on c.id = q.claim_id join claim_revisions r on r.claim_id = c.id and r.revision = c.revision
           join documents d on d.id = c.document_id join outlets o on o.id = d.outlet_id
           where q.state <> 'present' and ${unresolved("quote", "q.id")}
-          order by q.created_at desc limit ${limit}`,
+          order by q.created_at desc limit ${take}`,
     ),
     rows<Row>(
       db,
@@ -44,19 +49,19 @@ export async function readInbox(limit = 200): Promise<InboxItem[]> {
                  (select coalesce(json_agg(json_build_object('id', c.id, 'text', r.text, 'version_id', c.version_id) order by c.id), '[]')
                   from claims c join claim_revisions r on r.claim_id = c.id and r.revision = c.revision where c.document_id = d.id) as claims
           from version_notices n join document_versions v on v.id = n.version_id join documents d on d.id = v.document_id join outlets o on o.id = d.outlet_id
-          where ${unresolved("notice", "n.id")} order by n.created_at desc limit ${limit}`,
+          where ${unresolved("notice", "n.id")} order by n.created_at desc limit ${take}`,
     ),
     rows<Row>(
       db,
       sql`select d.id, d.discovered_at, d.title, d.url, o.name as outlet from documents d join outlets o on o.id = d.outlet_id
-          where d.discovered_at is not null and ${unresolved("discovered", "d.id")} order by d.discovered_at desc limit ${limit}`,
+          where d.discovered_at is not null and ${unresolved("discovered", "d.id")} order by d.discovered_at desc limit ${take}`,
     ),
     // Watches that paused or stopped themselves; an editor's own pause needs no decision.
     rows<Row>(
       db,
       sql`select w.id, coalesce(w.last_checked_at, w.created_at) as at, w.paused_reason, w.document_id, w.url from watches w
           where not w.enabled and (w.paused_reason like 'Paused after%' or w.paused_reason like 'Stopped:%') and ${unresolved("watch", "w.id")}
-          order by at desc limit ${limit}`,
+          order by at desc limit ${take}`,
     ),
   ]);
   const items: InboxItem[] = [
@@ -88,7 +93,8 @@ export async function readInbox(limit = 200): Promise<InboxItem[]> {
     ...discovered.map((r): InboxItem => ({ kind: "discovered", id: Number(r.id), at: toDate(r.discovered_at), document: { id: Number(r.id), title: String(r.title), url: (r.url as string | null) ?? null, outlet: String(r.outlet) } })),
     ...paused.map((r): InboxItem => ({ kind: "watch", id: Number(r.id), at: toDate(r.at), reason: String(r.paused_reason), documentId: r.document_id == null ? null : Number(r.document_id), url: String(r.url) })),
   ];
-  return items.sort((a, b) => b.at.getTime() - a.at.getTime() || b.id - a.id).slice(0, limit);
+  items.sort((a, b) => b.at.getTime() - a.at.getTime() || b.id - a.id);
+  return { items: items.slice(0, limit), more: items.length > limit };
 }
 
 /** What an editor may decide about each kind of item. */

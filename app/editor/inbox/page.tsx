@@ -4,7 +4,7 @@ import { Diff } from "@/app/components/diff";
 import { editorOrSignIn } from "@/lib/auth/web";
 import { diffWords } from "@/lib/diff/words";
 import { formatInstant } from "@/lib/format";
-import { readInbox, type InboxItem } from "@/lib/inbox";
+import { INBOX_PAGE, readInbox, type InboxItem } from "@/lib/inbox";
 import { inboxAction, noticeLinkAction } from "../actions";
 import { ActionForm, Field } from "../components/form";
 
@@ -103,7 +103,7 @@ function Item({ item }: { item: InboxItem }) {
 
 export default async function Inbox() {
   await editorOrSignIn("/editor/inbox");
-  const items = await readInbox();
+  const { items, more } = await readInbox();
   return (
     <>
       <h1>Inbox</h1>
@@ -117,6 +117,7 @@ export default async function Inbox() {
           ))}
         </ol>
       )}
+      {more && <p className="meta">These are the {INBOX_PAGE} newest; older items come into view as these are settled.</p>}
     </>
   );
 }
