@@ -5,7 +5,7 @@ const fixedHeaders = [["Content-Security-Policy", DATA_POLICY], ...SECURITY_HEAD
 const config: NextConfig = {
   // PGlite ships a WASM build of PostgreSQL; bundling it would copy that into .next/static.
   // The watcher's libraries run as they are, outside the bundle: pg-boss brings its own driver.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pg-boss", "pg", "undici", "linkedom", "@mozilla/readability", "iconv-lite", "robots-parser", "@rowanmanning/feed-parser"],
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pg-boss", "pg", "undici", "linkedom", "@mozilla/readability", "iconv-lite", "robots-parser", "@rowanmanning/feed-parser", "satori", "@resvg/resvg-js", "elkjs"],
   poweredByHeader: false,
   // The proxy must tell a page request from the router's data requests (RSC headers, ?_rsc=), which
   // it answers from the page cache only in the first case; Next hides those from it otherwise.

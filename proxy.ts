@@ -50,5 +50,5 @@ const pageKey = (request: NextRequest): string => `${publicOrigin(request.header
 
 // Not pages: the JSON API, feeds and built assets. Next reads this literal at build time.
 export const config = {
-  matcher: ["/((?!api/|_next/static/|feed\\.(?:xml|atom|json)$|(?:stories|outlets)/[^/]+/feed\\.(?:xml|atom|json)$).*)"],
+  matcher: ["/((?!api/|_next/static/|feed\\.(?:xml|atom|json)$|(?:stories|outlets)/[^/]+/feed\\.(?:xml|atom|json)$|stories/[^/]+/graph\\.svg$|(?:stories|claims)/[^/]+/card\\.png$).*)"],
 };

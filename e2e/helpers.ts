@@ -11,7 +11,7 @@ export const STORY = `/stories/${SEED_SLUG}`;
 /** A desktop Chrome's user agent: pages are fetched as a browser gets them, not as a crawler does. */
 export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
 
-type ApiClaim = { id: number; text: string; document: { id: number }; outlet: { slug: string; name: string } };
+type ApiClaim = { id: number; text: string; quote: string | null; document: { id: number; url: string | null }; outlet: { slug: string; name: string } };
 
 /** The seed story's claims and documents, found by their words through the public API rather than by guessed ids. */
 export async function seedStory(request: APIRequestContext) {

@@ -20,7 +20,7 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
  * feeds and built assets. The proxy's matcher (proxy.ts) is its complement; a test holds the two,
  * and the route files, in agreement.
  */
-export const NOT_PAGE_SOURCES = ["/api/:path*", "/_next/static/:path*", "/feed.:format(xml|atom|json)", "/:section(stories|outlets)/:slug/feed.:format(xml|atom|json)"];
+export const NOT_PAGE_SOURCES = ["/api/:path*", "/_next/static/:path*", "/feed.:format(xml|atom|json)", "/:section(stories|outlets)/:slug/feed.:format(xml|atom|json)", "/stories/:slug/graph.svg", "/:section(stories|claims)/:key/card.png"];
 
 /** Sent over HTTPS only: browsers ignore it over plain HTTP, and a local HTTP server would be locked out. */
 export const STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";

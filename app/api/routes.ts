@@ -1,4 +1,6 @@
 import * as auditVerify from "./audit/verify/route";
+import * as claimAnnotation from "./claims/[id]/annotation/route";
+import * as claimCite from "./claims/[id]/cite/route";
 import * as claimDiff from "./claims/[id]/diff/route";
 import * as claimDrift from "./claims/[id]/drift/route";
 import * as claimLinks from "./claims/[id]/links/route";
@@ -16,6 +18,7 @@ import * as outletWatch from "./outlets/[slug]/watch/route";
 import * as outlets from "./outlets/route";
 import * as storyChanges from "./stories/[slug]/changes/route";
 import * as storyClaims from "./stories/[slug]/claims/route";
+import * as storyProvenance from "./stories/[slug]/provenance/route";
 import * as storyQuestions from "./stories/[slug]/questions/route";
 import * as story from "./stories/[slug]/route";
 import * as storyTimeline from "./stories/[slug]/timeline/route";
@@ -46,10 +49,13 @@ export const API_ROUTES = {
   "/api/stories/{slug}/claims": storyClaims,
   "/api/stories/{slug}/timeline": storyTimeline,
   "/api/stories/{slug}/changes": storyChanges,
+  "/api/stories/{slug}/provenance": storyProvenance,
   "/api/claims/{id}": claim,
   "/api/claims/{id}/links": claimLinks,
   "/api/claims/{id}/diff": claimDiff,
   "/api/claims/{id}/drift": claimDrift,
+  "/api/claims/{id}/cite": claimCite,
+  "/api/claims/{id}/annotation": claimAnnotation,
   "/api/webhooks": webhooks,
   "/api/webhooks/{id}": webhook,
   "/api/webhooks/{id}/deliveries": webhookDeliveries,

@@ -2,6 +2,8 @@ import { getDb } from "@/db";
 import { memo } from "@/lib/cache";
 import { clockFrom, clockKey, type ClockQuery } from "@/lib/clock";
 import type { LinkInput } from "@/lib/validation";
+import { annotationOf } from "./annotation";
+import { citeClaim, referenceOf, type CitationFormat } from "./citation";
 import { loadClaimDetail, type ClaimDetail } from "./detail";
 import { diffClaims, diffRevisions, relayDrift } from "./diffs";
 import { previewLink } from "./preview";
@@ -10,6 +12,8 @@ import { previewLink } from "./preview";
 // Writes are re-exported from ./write.
 
 export type { ClaimDetail } from "./detail";
+export { ANNOTATION_PROFILE } from "./annotation";
+export { CITATION_TYPES, type CitationFormat } from "./citation";
 export { diffClaimTexts, type TextPairDiff } from "./diffs";
 export type { ClaimView, LinkView } from "./graph";
 export { createClaim, linkClaims, reviseClaim, type ClaimWithRevision } from "./write";
@@ -30,3 +34,17 @@ export const readRelayDrift = (id: number, q: ClockQuery = {}) => memo(`drift|${
 
 /** What a link would do before it is saved; never cached, as it describes a link that does not exist. */
 export const readLinkPreview = async (fromClaimId: number, input: LinkInput) => previewLink(await getDb(), fromClaimId, input);
+
+/** The claim's quote as a Web Annotation, with addresses under `origin`. */
+export const readAnnotation = (id: number, origin: string, q: ClockQuery = {}) =>
+  memo(`annotation|${id}|${origin}|${clockKey(q)}`, async () => annotationOf(await getDb(), await readClaim(id, q), (path) => `${origin}${path}`));
+
+/** The claim as a citation in one format, and as a reference in words, its permalink under `origin`. */
+export const readCitation = (id: number, origin: string, format: CitationFormat) =>
+  memo(`cite|${id}|${origin}|${format}`, async () => {
+    const { claim } = await readClaim(id);
+    return citeClaim(claim, `${origin}/claims/${id}`, format);
+  });
+
+export const readReference = (id: number, origin: string) =>
+  memo(`reference|${id}|${origin}`, async () => referenceOf((await readClaim(id)).claim, `${origin}/claims/${id}`));

@@ -38,6 +38,18 @@ export function storyViewFrom(story: Story, questionRows: Question[], graph: Gra
   return { story, clock, questions, claims, links };
 }
 
+/** Claims of other stories that the story's claims relay or link with, in view at the graph's clock. */
+export function neighboursOf(view: StoryView, graph: Graph): ClaimView[] {
+  const own = new Set(view.claims.map((c) => c.id));
+  const ids = new Set<number>();
+  for (const c of view.claims) if (c.relaysClaimId != null && !own.has(c.relaysClaimId)) ids.add(c.relaysClaimId);
+  for (const l of view.links) for (const id of [l.fromClaimId, l.toClaimId]) if (!own.has(id)) ids.add(id);
+  return [...ids].flatMap((id) => {
+    const c = graph.claims.get(id);
+    return c && isVisible(c, graph.clock) ? [c] : [];
+  });
+}
+
 export type LoadedStory = { story: Story; questions: Question[]; graph: Graph };
 
 /** Everything a story's views are derived from: the account, the timeline and the changes. */

@@ -1,8 +1,10 @@
 import { getDb } from "@/db";
 import { memo } from "@/lib/cache";
+import type { ClaimView } from "@/lib/claims";
 import { clockFrom, clockKey, type ClockQuery } from "@/lib/clock";
-import { loadStory, storyStops, storyViewFrom, type StoryView } from "./account";
+import { loadStory, neighboursOf, storyStops, storyViewFrom, type StoryView } from "./account";
 import { loadStoryChanges, type StoryChanges } from "./changes";
+import { provenanceOf } from "./provenance";
 import { listStories, listStoriesWithLatestChange, type StoryList } from "./list";
 import { timelineOf, type TimelineEvent } from "./timeline";
 
@@ -15,14 +17,17 @@ export { describeChange, STORIES_PER_PAGE, type LatestChange, type StoryList } f
 export type { TimelineEvent } from "./timeline";
 export { addQuestion, createStory } from "./write";
 
-/** A story at a clock: its account, the dated events of its timeline, and the stops of its as-of view. */
-export type StoryRead = StoryView & { timeline: TimelineEvent[]; stops: Date[] };
+/**
+ * A story at a clock: its account, the dated events of its timeline, the stops of its as-of view,
+ * and the claims of other stories its own relay or link with.
+ */
+export type StoryRead = StoryView & { timeline: TimelineEvent[]; stops: Date[]; neighbours: ClaimView[] };
 
 export const readStory = (slug: string, q: ClockQuery = {}): Promise<StoryRead> =>
   memo(`story|${slug}|${clockKey(q)}`, async () => {
     const loaded = await loadStory(await getDb(), slug, clockFrom(q));
     const view = storyViewFrom(loaded.story, loaded.questions, loaded.graph);
-    return { ...view, timeline: timelineOf(view, loaded.graph), stops: storyStops(loaded) };
+    return { ...view, timeline: timelineOf(view, loaded.graph), stops: storyStops(loaded), neighbours: neighboursOf(view, loaded.graph) };
   });
 
 /** The story as the API serves it (its account, without timeline and stops), serialised once per write. */
@@ -49,3 +54,7 @@ export const readStoryList = (page: number): Promise<StoryList> => memo(`stories
 
 /** Stories newest first, by title, for an editor's pickers. */
 export const readStoryTitles = (limit: number) => memo(`story-titles|${limit}`, async () => listStories(await getDb(), limit));
+
+/** The story's provenance as PROV-O JSON-LD, with addresses under `origin`. */
+export const readStoryProvenance = (slug: string, origin: string, q: ClockQuery = {}) =>
+  memo(`story-prov|${slug}|${origin}|${clockKey(q)}`, async () => provenanceOf(await getDb(), await readStory(slug, q), (path) => `${origin}${path}`));

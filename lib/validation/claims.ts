@@ -55,6 +55,12 @@ const revision = z.coerce.number().int().positive();
 /** `?against=<claim>` or `?fromRevision=&toRevision=`. */
 export const claimDiffQuery = z.object({ against: id.optional(), fromRevision: revision.optional(), toRevision: revision.optional() });
 
+/** The formats a claim's citation comes in. */
+export const CITATION_FORMATS = ["csl-json", "bibtex", "ris"] as const;
+export const citeQuery = z.object({
+  format: z.enum(CITATION_FORMATS, { error: `The format must be one of ${CITATION_FORMATS.join(", ")}.` }).default("csl-json").describe("csl-json (default), bibtex or ris"),
+});
+
 export type ClaimInput = z.infer<typeof claimInput>;
 export type ClaimPatch = z.infer<typeof claimPatch>;
 export type LinkInput = z.infer<typeof linkInput>;

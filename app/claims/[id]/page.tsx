@@ -6,14 +6,17 @@ import { ClaimSource, RelayNotice, SourceEditMark, sourceEditSentence } from "@/
 import { Diff, DiffLayoutSwitch, type DiffLayout } from "@/app/components/diff";
 import { orNotFound } from "@/app/components/load";
 import { QueryProblems } from "@/app/components/problems";
+import { ProvenanceFigure } from "@/app/components/provenance";
 import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/query";
 import { siteOrigin } from "@/app/components/site";
 import { StatusBadge, When } from "@/app/components/status";
-import { diffClaimTexts, readClaim, type ClaimDetail, type ClaimView, type LinkView } from "@/lib/claims";
+import { CITATION_TYPES, diffClaimTexts, readCitation, readClaim, readReference, type ClaimDetail, type ClaimView, type LinkView } from "@/lib/claims";
+import { CARD } from "@/lib/cards";
 import { diffStats, diffWords } from "@/lib/diff/words";
 import { formatDate, formatInstant, hostLabel, instantParam, statusLabel, statusMeaning, truncate } from "@/lib/format";
 import { claimJsonLd, serializeJsonLd } from "@/lib/jsonld";
 import { linkPassive, replaces } from "@/lib/links";
+import { readClaimPicture } from "@/lib/provenance";
 import { claimPageQuery, id as idSchema } from "@/lib/validation";
 
 type Props = { params: Promise<{ id: string }>; searchParams: SearchParams };
@@ -35,8 +38,19 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return {
     title: truncate(claim.text, 70),
     description,
-    alternates: { canonical: path },
-    openGraph: { type: "article", title: truncate(claim.text, 90), description, url: path, publishedTime: claim.assertedAt.toISOString() },
+    alternates: {
+      canonical: path,
+      ...(claim.quote && { types: { "application/ld+json": [{ url: `/api/claims/${claim.id}/annotation`, title: "The quote as a W3C Web Annotation" }] } }),
+    },
+    openGraph: {
+      type: "article",
+      title: truncate(claim.text, 90),
+      description,
+      url: path,
+      publishedTime: claim.assertedAt.toISOString(),
+      images: [{ url: `${path}/card.png`, ...CARD, alt: `${claim.outlet.name}: ${truncate(claim.text, 120)}` }],
+    },
+    twitter: { card: "summary_large_image" },
   };
 }
 
@@ -153,13 +167,44 @@ function Why({ detail }: { detail: ClaimDetail }) {
   );
 }
 
+const CITATION_LABELS = { bibtex: "BibTeX", ris: "RIS", "csl-json": "CSL-JSON" } as const;
+
+/** The claim as a reference in words and in the formats reference managers import. */
+async function CiteThis({ id, origin }: { id: number; origin: string }) {
+  const formats = Object.keys(CITATION_LABELS) as (keyof typeof CITATION_LABELS)[];
+  const [reference, ...texts] = await Promise.all([readReference(id, origin), ...formats.map((f) => readCitation(id, origin, f))]);
+  return (
+    <section aria-labelledby="cite">
+      <h2 id="cite">Cite this claim</h2>
+      <p className="reference">{reference}</p>
+      <p className="meta">
+        The files below also carry the claim, its quote and this page’s address: {origin}/claims/{id}
+      </p>
+      {formats.map((format, i) => (
+        <details key={format} className="citation">
+          <summary>{CITATION_LABELS[format]}</summary>
+          <pre>
+            <code>{texts[i]}</code>
+          </pre>
+          <p className="meta">
+            <a href={`/api/claims/${id}/cite?format=${format}`} download={`claim-${id}.${CITATION_TYPES[format].extension}`}>
+              Download the {CITATION_LABELS[format]} file
+            </a>
+          </p>
+        </details>
+      ))}
+    </section>
+  );
+}
+
 export default async function ClaimPage({ params, searchParams }: Props) {
   await connection();
   const id = parseId((await params).id);
   const { data: query, problems } = await readSearchParams(searchParams, claimPageQuery);
   const layout: DiffLayout = query.layout ?? "inline";
   const timed = query.asOf !== undefined || query.knownAt !== undefined;
-  const detail = await orNotFound(readClaim(id, { asOf: query.asOf, knownAt: query.knownAt }));
+  const clock = { asOf: query.asOf, knownAt: query.knownAt };
+  const [detail, picture] = await orNotFound(Promise.all([readClaim(id, clock), readClaimPicture(id, clock)]));
   const { claim, relayChain, linksIn, linksOut, revisions } = detail;
   const origin = await siteOrigin();
   const path = `/claims/${claim.id}`;
@@ -218,6 +263,15 @@ export default async function ClaimPage({ params, searchParams }: Props) {
         <Why detail={detail} />
       </section>
 
+      <section aria-labelledby="neighbourhood">
+        <h2 id="neighbourhood">Where it came from and where it went</h2>
+        {picture.relations.length === 0 ? (
+          <p className="meta">No claim relays this one or answers it, and it relays or answers none.</p>
+        ) : (
+          <ProvenanceFigure drawn={picture} caption="This claim (outlined in blue), the relays it came through and went on to, and the claims it links with." />
+        )}
+      </section>
+
       {hasDiffs && <DiffLayoutSwitch current={layout} hrefFor={layoutHref} />}
 
       {relayChain.length > 0 && (
@@ -273,6 +327,8 @@ export default async function ClaimPage({ params, searchParams }: Props) {
           </>
         )}
       </section>
+
+      <CiteThis id={claim.id} origin={origin} />
 
       <section aria-labelledby="revisions">
         <h2 id="revisions">Revisions in Claimtrail</h2>

@@ -5,13 +5,16 @@ import { AsOfControl } from "@/app/components/as-of";
 import { ClaimSource, ClaimSummary, Quote, RelayNotice, sourceEditSentence } from "@/app/components/claim";
 import { orNotFound } from "@/app/components/load";
 import { Pager, pageOf } from "@/app/components/pager";
+import { ProvenanceFigure } from "@/app/components/provenance";
 import { QueryProblems } from "@/app/components/problems";
 import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/query";
 import { ContestedBadge, StatusBadge, When } from "@/app/components/status";
+import { CARD } from "@/lib/cards";
 import { feedAlternates } from "@/lib/feeds/discovery";
 import type { ClaimView } from "@/lib/claims";
 import { formatInstant, instantParam, plural, truncate } from "@/lib/format";
 import { describeLink, replaces } from "@/lib/links";
+import { readStoryPicture, readStoryStrip } from "@/lib/provenance";
 import { readStory, type QuestionView, type TimelineEvent } from "@/lib/stories";
 import { storyPageQuery } from "@/lib/validation";
 
@@ -26,8 +29,15 @@ export async function generateMetadata({ params, searchParams }: Props): Promise
   return {
     title: story.title,
     description,
-    alternates: { canonical: path, ...feedAlternates(path, story.title) },
-    openGraph: { type: "article", title: story.title, description, url: path, siteName: "Claimtrail" },
+    alternates: {
+      canonical: path,
+      types: {
+        ...feedAlternates(path, story.title).types,
+        "application/ld+json": [{ url: `/api/stories/${story.slug}/provenance`, title: "Provenance (W3C PROV-O)" }],
+      },
+    },
+    openGraph: { type: "article", title: story.title, description, url: path, siteName: "Claimtrail", images: [{ url: `${path}/card.png`, ...CARD, alt: story.title }] },
+    twitter: { card: "summary_large_image" },
   };
 }
 
@@ -157,8 +167,9 @@ export default async function StoryPage({ params, searchParams }: Props) {
   await connection();
   const { slug } = await params;
   const { data: query, problems } = await readSearchParams(searchParams, storyPageQuery);
-  const view = await orNotFound(readStory(slug, query));
+  const [view, picture, strip] = await orNotFound(Promise.all([readStory(slug, query), readStoryPicture(slug, query), readStoryStrip(slug, query)]));
   const path = `/stories/${view.story.slug}`;
+  const clockParams = { asOf: query.asOf ? instantParam(query.asOf) : undefined, knownAt: query.knownAt ? instantParam(query.knownAt) : undefined };
   const knownAt = query.knownAt ? instantParam(query.knownAt) : undefined;
   const firstEvent = view.stops[0];
   // Big stories page their timeline, so a page's size does not grow with the story.
@@ -178,6 +189,16 @@ export default async function StoryPage({ params, searchParams }: Props) {
       </header>
       <QueryProblems problems={problems} fallback="Showing the latest account instead." />
       <AsOfControl path={path} events={view.stops} asOf={query.asOf} knownAt={query.knownAt} />
+      {strip && (
+        <figure className="strip">
+          {/* Drawn on the server from escaped text (lib/provenance/strip.ts); it carries no script. */}
+          <div className="strip-scroll" dangerouslySetInnerHTML={{ __html: strip }} />
+          <figcaption className="meta">
+            The story over time: each column counts what happened in its stretch of time, and leads to the account as of then
+            {query.asOf && "; the line marks the date shown, and what came later is faded"}.
+          </figcaption>
+        </figure>
+      )}
 
       <section aria-labelledby="account">
         <h2 id="account">
@@ -198,6 +219,15 @@ export default async function StoryPage({ params, searchParams }: Props) {
         {view.questions.map((q) => (
           <Question key={q.id} question={q} />
         ))}
+      </section>
+
+      <section aria-labelledby="provenance">
+        <h2 id="provenance">Who relayed and answered whom</h2>
+        <ProvenanceFigure
+          drawn={picture}
+          caption={query.asOf ? "The claims published by the date above and the links between them." : "The claims of this story and the links between them."}
+          file={hrefWith(`${path}/graph.svg`, clockParams)}
+        />
       </section>
 
       <section aria-labelledby="timeline">
