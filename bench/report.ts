@@ -1,4 +1,5 @@
 import type { DiffBenchResult } from "./diff";
+import { picturesMarkdown, type PictureBench } from "./pictures";
 import type { ScanReport } from "./scans";
 import type { UncachedRenders } from "./uncached";
 import type { DatasetShape, Probes } from "./dataset";
@@ -31,6 +32,7 @@ export type Report = {
   endpoints: (EndpointResult | SkippedEndpoint)[];
   writes: WriteResult | SkippedEndpoint;
   diff: { rows: DiffBenchResult[] };
+  pictures: PictureBench | null;
   scans: ScanReport;
   uncached: UncachedRenders[];
   memory: { server: ProcessMemory | null; processes: ProcessMemory[]; serverStarts: number; runnerPeakRssMb: number };
@@ -166,6 +168,8 @@ export function renderMarkdown(r: Report): string {
   }
   lines.push("");
 
+  if (r.pictures) lines.push(...picturesMarkdown(r.pictures));
+  else lines.push("## Provenance pictures and share cards", "", "⚠ Not measured: the run's log says why.", "");
   lines.push("## Memory", "");
   const s = r.memory.server;
   lines.push(s ? `- Server peak RSS (VmHWM of \`${s.name}\`, pid ${s.pid}): **${int(s.peakRssMb)} MB**.` : "- ⚠ The server's memory could not be read (no /proc).");

@@ -10,6 +10,7 @@ import { createToken } from "@/lib/auth/tokens";
 import { generateDataset, loadDataset, FULL_SHAPE, type DatasetShape } from "./dataset";
 import { openEmptyDatabase, provideDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from "./database";
 import { runDiffBench } from "./diff";
+import { runPictureBench } from "./pictures";
 import { runWatchBench, watchMarkdown } from "./watch";
 import { tablesScannedWhole } from "./scans";
 import { dropServerCaches, uncachedRenders } from "./uncached";
@@ -324,7 +325,14 @@ async function main() {
       }),
     );
 
-    // The watcher on its own database and fixture sites, written to watch.json and watch.md.
+    const pictures = await phase("pictures", "provenance pictures and share cards", () =>
+      runPictureBench(db, probes).catch((err: unknown) => {
+        console.error(`[bench] the pictures' bench failed: ${(err as Error).message}`);
+        return null;
+      }),
+    );
+
+        // The watcher on its own database and fixture sites, written to watch.json and watch.md.
     const watch = await phase("watcher", "the watcher", () =>
       runWatchBench().catch((err: unknown) => {
         console.error(`[bench] the watcher's bench failed: ${(err as Error).message}`);
@@ -359,6 +367,7 @@ async function main() {
       endpoints,
       writes,
       diff: { rows: diffRows },
+      pictures,
       scans,
       uncached,
       memory: { server: serverProcess, processes, serverStarts: launches, runnerPeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) },

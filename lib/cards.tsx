@@ -3,10 +3,10 @@ import path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import satori from "satori";
 import { memo } from "@/lib/cache";
-import { readClaim } from "@/lib/claims";
+import { readClaim, type ClaimView } from "@/lib/claims";
 import { formatDate, plural, statusLabel, statusMeaning, truncate } from "@/lib/format";
 import type { Status } from "@/lib/status";
-import { readStory } from "@/lib/stories";
+import { readStory, type StoryView } from "@/lib/stories";
 
 // Share cards: the 1200×630 images link previews show for story and claim pages. Laid out by
 // satori from elements, rasterised by resvg, drawn once per write like the pages they preview.
@@ -63,50 +63,54 @@ async function render(element: React.ReactElement): Promise<Buffer> {
   return new Resvg(svg, { fitTo: { mode: "width", value: CARD.width }, font: { loadSystemFonts: false } }).render().asPng();
 }
 
-/** A claim's card: its words, outlet and date, its status when published and now. */
+/** A claim's card from the claim now and as it stood when published: its words, outlet and date, both statuses. */
+export function drawClaimCard(claim: ClaimView, then: ClaimView): Promise<Buffer> {
+  const date = formatDate(claim.assertedAt, claim.document.precision);
+  return render(
+    <Frame kicker="Claim">
+      <div style={{ fontSize: claim.text.length > 120 ? 44 : 56, fontWeight: 700, lineHeight: 1.2 }}>{truncate(claim.text, 180)}</div>
+      <div style={{ fontSize: 32, color: "#555b64" }}>
+        {claim.outlet.name} · {date}
+      </div>
+      <div style={{ display: "flex", gap: 40 }}>
+        <Badge status={then.status} label={`On ${date}`} />
+        <Badge status={claim.status} label="Now" />
+      </div>
+      <div style={{ fontSize: 26, color: "#555b64" }}>{statusMeaning[claim.status]}</div>
+    </Frame>,
+  );
+}
+
 export const claimCard = (id: number): Promise<Buffer> =>
   memo(`card|claim|${id}`, async () => {
     const { claim } = await readClaim(id);
     const { claim: then } = await readClaim(id, { asOf: claim.assertedAt });
-    const date = formatDate(claim.assertedAt, claim.document.precision);
-    return render(
-      <Frame kicker="Claim">
-        <div style={{ fontSize: claim.text.length > 120 ? 44 : 56, fontWeight: 700, lineHeight: 1.2 }}>{truncate(claim.text, 180)}</div>
-        <div style={{ fontSize: 32, color: "#555b64" }}>
-          {claim.outlet.name} · {date}
-        </div>
-        <div style={{ display: "flex", gap: 40 }}>
-          <Badge status={then.status} label={`On ${date}`} />
-          <Badge status={claim.status} label="Now" />
-        </div>
-        <div style={{ fontSize: 26, color: "#555b64" }}>{statusMeaning[claim.status]}</div>
-      </Frame>,
-    );
+    return drawClaimCard(claim, then);
   });
 
-/** A story's card: its title and each question's best answer as it stands now. */
-export const storyCard = (slug: string): Promise<Buffer> =>
-  memo(`card|story|${slug}`, async () => {
-    const view = await readStory(slug);
-    const answered = view.questions.filter((q) => q.best).slice(0, 3);
-    const outlets = new Set(view.claims.map((c) => c.outlet.id)).size;
-    return render(
-      <Frame kicker="Story">
-        <div style={{ fontSize: 60, fontWeight: 700, lineHeight: 1.15 }}>{truncate(view.story.title, 90)}</div>
-        <div style={{ fontSize: 30, color: "#555b64" }}>
-          {plural(view.claims.length, "claim")} from {plural(outlets, "outlet")}, {plural(view.links.length, "correction or link", "corrections and links")}
-        </div>
-        <div style={{ display: "flex", flexDirection: "column", gap: 14 }}>
-          {answered.map((q) => (
-            <div key={q.id} style={{ display: "flex", alignItems: "center", gap: 16, fontSize: 26 }}>
-              <span style={{ color: COLOUR[q.best!.status].ink, fontWeight: 700, width: 150, flexShrink: 0 }}>{statusLabel[q.best!.status]}</span>
-              <span style={{ flex: 1 }}>{truncate(`${q.label} ${q.best!.outlet.name}: ${q.best!.text}`, 70)}</span>
-            </div>
-          ))}
-        </div>
-      </Frame>,
-    );
-  });
+/** A story's card: its title, its size, and each question's best answer as it stands now. */
+export function drawStoryCard(view: StoryView): Promise<Buffer> {
+  const answered = view.questions.filter((q) => q.best).slice(0, 3);
+  const outlets = new Set(view.claims.map((c) => c.outlet.id)).size;
+  return render(
+    <Frame kicker="Story">
+      <div style={{ fontSize: 60, fontWeight: 700, lineHeight: 1.15 }}>{truncate(view.story.title, 90)}</div>
+      <div style={{ fontSize: 30, color: "#555b64" }}>
+        {plural(view.claims.length, "claim")} from {plural(outlets, "outlet")}, {plural(view.links.length, "correction or link", "corrections and links")}
+      </div>
+      <div style={{ display: "flex", flexDirection: "column", gap: 14 }}>
+        {answered.map((q) => (
+          <div key={q.id} style={{ display: "flex", alignItems: "center", gap: 16, fontSize: 26 }}>
+            <span style={{ color: COLOUR[q.best!.status].ink, fontWeight: 700, width: 150, flexShrink: 0 }}>{statusLabel[q.best!.status]}</span>
+            <span style={{ flex: 1 }}>{truncate(`${q.label} ${q.best!.outlet.name}: ${q.best!.text}`, 70)}</span>
+          </div>
+        ))}
+      </div>
+    </Frame>,
+  );
+}
+
+export const storyCard = (slug: string): Promise<Buffer> => memo(`card|story|${slug}`, async () => drawStoryCard(await readStory(slug)));
 
 /** A card as a response: previews fetch it once and may keep it for a few minutes. */
 export const pngResponse = (png: Buffer) =>
