@@ -58,6 +58,16 @@ test.describe("the story's picture", () => {
   });
 });
 
+test("in print, the picture is scaled to the page instead of cut off", async ({ page }) => {
+  await page.setViewportSize({ width: 600, height: 900 });
+  await page.emulateMedia({ media: "print" });
+  await page.goto(STORY);
+  const widths = await page.locator(".provenance-scroll svg").evaluate((svg) => ({ drawn: svg.getBoundingClientRect().width, page: document.documentElement.clientWidth }));
+  expect(widths.drawn).toBeLessThanOrEqual(widths.page);
+  const { scroll, client } = await page.locator(".provenance-scroll").evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+  expect(scroll).toBeLessThanOrEqual(client);
+});
+
 test("the timeline strip counts each day's events and leads to the account as of then", async ({ page }) => {
   await page.goto(`${STORY}?asOf=2024-10-14`);
   const strip = page.getByRole("group", { name: /When “Who reshot Ballerina\?” was reported/ });

@@ -94,6 +94,9 @@ function edge(e: PlacedEdge, prefix: string): string {
   );
 }
 
+/** Pictures up to this wide may be scaled down to the page on a wide screen; wider ones scroll. */
+const FIT_WIDTH = 1400;
+
 const marker = (prefix: string, kind: EdgeKind) =>
   `<marker id="${prefix}-${kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0L10 5L0 10z" fill="${EDGE_COLOUR[kind]}"/></marker>`;
 
@@ -114,7 +117,7 @@ export function drawLayout(layout: Layout, options: { title: string; prefix: str
     )
     .join("");
   return (
-    `<svg${options.standalone ? ` xmlns="http://www.w3.org/2000/svg"` : ""} viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="group" aria-labelledby="${prefix}-title" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif">` +
+    `<svg${options.standalone ? ` xmlns="http://www.w3.org/2000/svg"` : ""} viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"${width <= FIT_WIDTH ? ` class="fit"` : ""} role="group" aria-labelledby="${prefix}-title" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif">` +
     `<title id="${prefix}-title">${escapeXml(options.title)}</title>` +
     (kinds.length ? `<defs>${kinds.map((k) => marker(prefix, k)).join("")}</defs>` : "") +
     groups +

@@ -40,6 +40,23 @@ const ROOT_OPTIONS = {
   "elk.json.shapeCoords": "ROOT",
 };
 
+// Layouts by the shape of what they place (boxes, sizes, edges), kept across writes: a write
+// that changes only a count or a status word in a big story's boxes leaves every position as
+// it was, and ELK takes 100–300 ms for a grouped story on this machine, most of an uncached page.
+const LAYOUTS_KEPT = 200;
+const layouts = new Map<string, Promise<ElkNode>>();
+
+function laidOut(graph: ElkNode): Promise<ElkNode> {
+  const key = JSON.stringify(graph);
+  const kept = layouts.get(key);
+  if (kept) return kept;
+  const laying = elk.layout(graph);
+  layouts.set(key, laying);
+  laying.catch(() => layouts.delete(key));
+  if (layouts.size > LAYOUTS_KEPT) layouts.delete(layouts.keys().next().value!);
+  return laying;
+}
+
 export async function layOut(picture: Picture): Promise<Layout> {
   const graph: ElkNode = {
     id: "root",
@@ -54,11 +71,13 @@ export async function layOut(picture: Picture): Promise<Layout> {
         id: e.id,
         sources: [e.from],
         targets: [e.to],
-        labels: [{ text: edgeLabel(e), width: Math.ceil(edgeLabel(e).length * 6.4) + 8, height: 16 }],
+        // ELK places only labels with text; the kind stands in for the words, which may carry a
+        // count that changes with every write while the label's size does not.
+        labels: [{ text: e.kind, width: Math.ceil(edgeLabel(e).length * 6.4) + 8, height: 16 }],
       }),
     ),
   };
-  const laid = await elk.layout(graph);
+  const laid = await laidOut(graph);
   const nodeById = new Map(picture.nodes.map((n) => [n.id, n]));
   const groups: PlacedGroup[] = [];
   const nodes: PlacedNode[] = [];
@@ -76,7 +95,7 @@ export async function layOut(picture: Picture): Promise<Layout> {
     return {
       ...edgeById.get(e.id)!,
       points: [section.startPoint, ...(section.bendPoints ?? []), section.endPoint],
-      label: { text: l.text!, x: l.x!, y: l.y!, width: l.width!, height: l.height! },
+      label: { text: edgeLabel(edgeById.get(e.id)!), x: l.x!, y: l.y!, width: l.width!, height: l.height! },
     };
   });
   return { width: Math.ceil(laid.width!), height: Math.ceil(laid.height!), groups, nodes, edges };
