@@ -1,11 +1,10 @@
 import Link from "next/link";
 import { plural } from "@/lib/format";
-import type { DrawnPicture } from "@/lib/provenance";
-import { edgeVerb } from "@/lib/provenance/picture";
+import { edgeVerb, type DrawnPicture } from "@/lib/provenance";
 
 // The words beside a picture are capped like the timeline: a reader who needs them all has the
 // story's API and provenance document.
-const RELATIONS_LISTED = 200;
+const RELATIONS_LISTED = 60;
 
 /** A provenance picture with its key and, for readers who do not see it, the same relations in words. */
 export function ProvenanceFigure({ drawn, caption, file }: { drawn: DrawnPicture; caption: string; file?: string }) {
@@ -27,7 +26,8 @@ export function ProvenanceFigure({ drawn, caption, file }: { drawn: DrawnPicture
             This story has {plural(picture.grouped.claims, "claim")} from {plural(picture.grouped.outlets, "outlet")}, too many to draw one
             by one: each box gathers an outlet’s claims on one question (the busiest outlets of each, the others together), and each arrow
             counts the relays or links it stands for.
-            {picture.undrawn.length > 0 && ` The ${plural(picture.undrawn.length, "smallest bundle")} of arrows are listed below but not drawn.`}
+            {picture.undrawn.length > 0 &&
+              ` The ${plural(picture.undrawn.length, "smallest bundle")} of arrows are left out of the drawing; the list below starts with the largest, and the story’s provenance document holds every relation.`}
           </p>
         )}
         {file && (

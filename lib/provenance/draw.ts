@@ -71,7 +71,7 @@ function node(n: PlacedNode): string {
   const full = `${n.heading} ${n.detail}`;
   const name = n.description.startsWith(full) ? `${shown}${n.description.slice(full.length)}` : `${shown}: ${n.description}`;
   return (
-    `<a href="${escapeXml(n.href)}" aria-label="${escapeXml(name)}"><title>${escapeXml(n.description)}</title>${focus}` +
+    `<a href="${escapeXml(n.href)}" aria-label="${escapeXml(name)}">${focus}` +
     `<rect x="${n.x}" y="${n.y}" width="${n.width}" height="${n.height}" rx="6" fill="${look.fill}" stroke="${look.stroke}" stroke-width="${look.width}"${dash}/>` +
     icon(n.status, n.x + 10, n.y + 18, look.stroke) +
     // One text with the second line as a span: its words then read as the link's name begins.
@@ -89,8 +89,8 @@ function edge(e: PlacedEdge, prefix: string): string {
   const { label } = e;
   return (
     `<g><path d="${pathOf(e.points)}" fill="none" stroke="${colour}" stroke-width="${e.count > 1 ? Math.min(6, 1.5 + Math.log2(e.count)) : 1.5}"${dash} marker-end="url(#${prefix}-${e.kind})"/>` +
-    `<rect x="${round(label.x)}" y="${round(label.y)}" width="${label.width}" height="${label.height}" fill="#fdfcf9" opacity="0.9"/>` +
-    `<text x="${round(label.x + label.width / 2)}" y="${round(label.y + 12)}" font-size="11" text-anchor="middle" fill="${colour}">${escapeXml(label.text)}</text></g>`
+    // A halo of the paper's colour under the words keeps them legible where they cross a line.
+    `<text x="${round(label.x + label.width / 2)}" y="${round(label.y + 12)}" font-size="11" text-anchor="middle" fill="${colour}" stroke="#fdfcf9" stroke-width="3" paint-order="stroke">${escapeXml(label.text)}</text></g>`
   );
 }
 

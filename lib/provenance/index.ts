@@ -15,7 +15,7 @@ import { describeEdge, pictureOf, type Picture, type PictureEdge, type PictureNo
 // The provenance pictures of stories and claims: laid out and drawn once per write and clock, as
 // the pages they sit in are.
 
-export { CLAIM_LIMIT, type Picture } from "./picture";
+export { CLAIM_LIMIT, edgeVerb, type Picture } from "./picture";
 
 /** A drawn picture with the same relations in words, for readers who do not see it. */
 export type DrawnPicture = {

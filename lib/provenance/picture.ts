@@ -46,7 +46,7 @@ export const CLAIM_LIMIT = 60;
 /** Grouped pictures draw the outlets with the most claims in each question, and one box for the rest. */
 const OUTLETS_PER_QUESTION = 6;
 /** Grouped pictures draw the largest bundles of edges; the others are only listed. */
-const EDGE_LIMIT = 60;
+const EDGE_LIMIT = 40;
 
 const claimNodeId = (id: number) => `c${id}`;
 
@@ -197,7 +197,7 @@ function groupNode(id: string, group: string, name: string, href: string, claims
     heading,
     detail,
     status,
-    description: `${heading} ${detail}${status === "mixed" ? ` (${span})` : ` (${breakdown})`}`,
+    description: `${heading} ${detail}${status === "mixed" ? ` (${span})` : ""}`,
     name: `${name} (${plural(claims.length, "claim")})`,
   };
 }

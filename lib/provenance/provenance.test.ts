@@ -127,7 +127,8 @@ describe("a story too big to draw claim by claim", () => {
     const relays = claims.filter((c) => c.relaysClaimId).length;
     const drawnOrNot = [...picture.edges, ...picture.undrawn].reduce((n, e) => n + e.count, 0);
     expect(drawnOrNot).toBe(relays + links.length);
-    expect(picture.edges.length).toBeLessThanOrEqual(60);
+    expect(picture.edges.length).toBeLessThanOrEqual(40);
+    expect(picture.undrawn.length).toBeGreaterThan(0);
     const layout = await layOut(picture);
     expect(layout.nodes).toHaveLength(21);
     expect(layout.edges).toHaveLength(picture.edges.length);

@@ -100,7 +100,7 @@ export function drawStrip(events: TimelineEvent[], options: { asOf?: Date; href:
       return `<rect x="${(centre - barWidth / 2).toFixed(1)}" y="${y.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${h.toFixed(1)}" fill="${COLOUR[k]}"/>`;
     });
     parts.push(
-      `<a href="${escapeXml(options.href(new Date(col.last)))}" aria-label="${escapeXml(label)}"><title>${escapeXml(label)}</title><g${later ? ` opacity="0.35"` : ""}>${bars.join("")}</g></a>`,
+      `<a href="${escapeXml(options.href(new Date(col.last)))}" aria-label="${escapeXml(label)}"><g${later ? ` opacity="0.35"` : ""}>${bars.join("")}</g></a>`,
     );
   }
   if (asOf !== null) {

@@ -11,7 +11,7 @@ import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/
 import { siteOrigin } from "@/app/components/site";
 import { StatusBadge, When } from "@/app/components/status";
 import { CITATION_TYPES, diffClaimTexts, readCitation, readClaim, readReference, type ClaimDetail, type ClaimView, type LinkView } from "@/lib/claims";
-import { CARD } from "@/lib/cards";
+import { CARD } from "@/lib/cards/size";
 import { diffStats, diffWords } from "@/lib/diff/words";
 import { formatDate, formatInstant, hostLabel, instantParam, statusLabel, statusMeaning, truncate } from "@/lib/format";
 import { claimJsonLd, serializeJsonLd } from "@/lib/jsonld";

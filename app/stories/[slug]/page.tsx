@@ -9,7 +9,7 @@ import { ProvenanceFigure } from "@/app/components/provenance";
 import { QueryProblems } from "@/app/components/problems";
 import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/query";
 import { ContestedBadge, StatusBadge, When } from "@/app/components/status";
-import { CARD } from "@/lib/cards";
+import { CARD } from "@/lib/cards/size";
 import { feedAlternates } from "@/lib/feeds/discovery";
 import type { ClaimView } from "@/lib/claims";
 import { formatInstant, instantParam, plural, truncate } from "@/lib/format";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "@/lib/audit";
 import { reviseClaim } from "@/lib/claims";
 import { seededTestDatabase, type TestDatabase } from "@/lib/testing/db";
-import { CARD, claimCard, storyCard } from "./cards";
+import { CARD, claimCard, storyCard } from "./index";
 
 let database: TestDatabase;
 beforeAll(async () => {

@@ -7,11 +7,12 @@ import { readClaim, type ClaimView } from "@/lib/claims";
 import { formatDate, plural, statusLabel, statusMeaning, truncate } from "@/lib/format";
 import type { Status } from "@/lib/status";
 import { readStory, type StoryView } from "@/lib/stories";
+import { CARD } from "./size";
 
 // Share cards: the 1200×630 images link previews show for story and claim pages. Laid out by
 // satori from elements, rasterised by resvg, drawn once per write like the pages they preview.
 
-export const CARD = { width: 1200, height: 630 } as const;
+export { CARD } from "./size";
 
 // Read from the installed package at run time: the bundler has no loader for font files.
 const fontFile = (weight: number) => path.join(process.cwd(), "node_modules", "@fontsource", "inter", "files", `inter-latin-${weight}-normal.woff`);
