@@ -76,7 +76,7 @@ export async function runPictureBench(db: Executor, probes: { largeStorySlug: st
       return { view, graph: story.graph };
     });
     const { view, graph } = loaded.value;
-    const input = { title: view.story.title, questions: view.questions, claims: view.claims, neighbours: neighboursOf(view, graph), links: view.links };
+    const input = { title: view.story.title, questions: view.questions, claims: view.claims, neighbours: neighboursOf(view, graph), links: view.links, listHref: "/" };
     const draw = (reuse: boolean) => async () => {
       const picture = pictureOf(input);
       return { picture, svg: drawLayout(await layOut(picture, { reuse }), { title: picture.title, prefix: "bench" }) };

@@ -52,6 +52,7 @@ export const readStoryPicture = (slug: string, q: ClockQuery = {}): Promise<Draw
       claims: story.claims,
       neighbours: story.neighbours,
       links: story.links,
+      listHref: `/stories/${story.story.slug}#timeline`,
     });
     return draw(picture, "story-graph");
   });
@@ -123,6 +124,7 @@ export const readClaimPicture = (id: number, q: ClockQuery = {}): Promise<DrawnP
       links,
       focusId: id,
       otherLabel: "This claim, its relays and the claims it links with",
+      listHref: `/claims/${id}#links`,
     });
     return draw(picture, "claim-graph");
   });

@@ -103,6 +103,8 @@ export type PictureInput = {
   focusId?: number;
   /** The frame of claims tied to no question; "Claims" unless said. */
   otherLabel?: string;
+  /** Where the box of a grouped picture's smaller outlets leads: a list of all the claims. */
+  listHref: string;
 };
 
 const OTHER = "q-none";
@@ -127,11 +129,11 @@ export function pictureOf(input: PictureInput): Picture {
     const edges = relations.map((r, i) => ({ id: `e${i}`, from: claimNodeId(r.from.id), to: claimNodeId(r.to.id), kind: r.kind, count: 1 }));
     return { title: input.title, groups: groups.filter((g) => nodes.some((n) => n.group === g.id)), nodes, edges, grouped: null, undrawn: [] };
   }
-  return groupedPicture(input.title, groups, all, relations, groupOf);
+  return groupedPicture(input, groups, all, relations, groupOf);
 }
 
 /** One box per question and outlet (the busiest outlets of each question, the rest together), edges bundled by kind. */
-function groupedPicture(title: string, groups: PictureGroup[], all: Map<number, ClaimView>, relations: Relation[], groupOf: (c: ClaimView) => string): Picture {
+function groupedPicture(input: PictureInput, groups: PictureGroup[], all: Map<number, ClaimView>, relations: Relation[], groupOf: (c: ClaimView) => string): Picture {
   const byGroup = new Map<string, Map<number, ClaimView[]>>();
   for (const c of all.values()) {
     const g = groupOf(c);
@@ -155,7 +157,7 @@ function groupedPicture(title: string, groups: PictureGroup[], all: Map<number, 
     if (rest.length) {
       const id = `${g}-rest`;
       const outletCount = ranked.length - shown.length;
-      nodes.push(groupNode(id, g, plural(outletCount, "other outlet"), "/outlets", rest));
+      nodes.push(groupNode(id, g, plural(outletCount, "other outlet"), input.listHref, rest));
       for (const c of rest) boxOf.set(c.id, id);
     }
   }
@@ -170,7 +172,7 @@ function groupedPicture(title: string, groups: PictureGroup[], all: Map<number, 
   }
   const ranked = [...bundles.values()].sort((a, b) => b.count - a.count || a.id.localeCompare(b.id, "en", { numeric: true }));
   return {
-    title,
+    title: input.title,
     groups: groups.filter((g) => nodes.some((n) => n.group === g.id)),
     nodes,
     edges: ranked.slice(0, EDGE_LIMIT),

@@ -119,10 +119,14 @@ describe("a story too big to draw claim by claim", () => {
       claims,
       neighbours: [],
       links,
+      listHref: "/stories/big#timeline",
     });
     expect(picture.grouped).toEqual({ claims: 10_000, outlets: 60 });
     // Six outlets and one box for the rest, in each of three questions.
     expect(picture.nodes).toHaveLength(21);
+    // Boxes lead to their outlet, the one for the rest to the story's list of claims.
+    expect(picture.nodes.filter((n) => n.href === "/stories/big#timeline")).toHaveLength(3);
+    expect(picture.nodes.filter((n) => n.href.startsWith("/outlets/"))).toHaveLength(18);
     expect(picture.nodes.reduce((n, node) => n + Number(/· ([\d,]+) claims?/.exec(node.heading)![1]!.replace(/,/g, "")), 0)).toBe(10_000);
     const relays = claims.filter((c) => c.relaysClaimId).length;
     const drawnOrNot = [...picture.edges, ...picture.undrawn].reduce((n, e) => n + e.count, 0);
@@ -135,7 +139,7 @@ describe("a story too big to draw claim by claim", () => {
   });
 
   it("draws claim by claim up to the limit", () => {
-    const picture = pictureOf({ title: "Small", questions: [], claims: syntheticClaims(CLAIM_LIMIT, 5), neighbours: [], links: [] });
+    const picture = pictureOf({ title: "Small", questions: [], claims: syntheticClaims(CLAIM_LIMIT, 5), neighbours: [], links: [], listHref: "/" });
     expect(picture.grouped).toBeNull();
     expect(picture.nodes).toHaveLength(CLAIM_LIMIT);
   });
