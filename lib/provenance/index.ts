@@ -10,7 +10,7 @@ import { readStory } from "@/lib/stories";
 import { drawLayout } from "./draw";
 import { layOut, type Layout } from "./layout";
 import { drawStrip } from "./strip";
-import { describeEdge, pictureOf, type Picture, type PictureEdge, type PictureNode } from "./picture";
+import { pictureOf, type Picture, type PictureEdge, type PictureNode } from "./picture";
 
 // The provenance pictures of stories and claims: laid out and drawn once per write and clock, as
 // the pages they sit in are.
@@ -22,8 +22,8 @@ export type DrawnPicture = {
   picture: Picture;
   layout: Layout;
   svg: string;
-  /** The picture's edges (drawn or not) in words, with the boxes at both ends. */
-  relations: { edge: PictureEdge; from: PictureNode; to: PictureNode; words: string }[];
+  /** The picture's edges (drawn or not), largest first, with the boxes at both ends. */
+  relations: { edge: PictureEdge; from: PictureNode; to: PictureNode }[];
   /** Boxes with no edge, so that the words name every box the picture draws. */
   alone: PictureNode[];
 };
@@ -37,7 +37,7 @@ async function draw(picture: Picture, prefix: string): Promise<DrawnPicture> {
     picture,
     layout,
     svg: drawLayout(layout, { title: picture.title, prefix }),
-    relations: all.map((edge) => ({ edge, from: nodes.get(edge.from)!, to: nodes.get(edge.to)!, words: describeEdge(edge, nodes) })),
+    relations: all.map((edge) => ({ edge, from: nodes.get(edge.from)!, to: nodes.get(edge.to)! })),
     alone: picture.nodes.filter((n) => !connected.has(n.id)),
   };
 }

@@ -203,9 +203,3 @@ function groupNode(id: string, group: string, name: string, href: string, claims
     name: `${name} (${plural(claims.length, "claim")})`,
   };
 }
-
-/** An edge in words: "ComicBook, 15 Oct 2024, “…” corrects The Wrap, 14 Oct 2024, “…”", or for bundles "… (40 times)". */
-export function describeEdge(edge: PictureEdge, nodes: Map<string, PictureNode>): string {
-  const times = edge.count > 1 ? ` (${plural(edge.count, "time")})` : "";
-  return `${nodes.get(edge.from)!.name} ${edgeVerb[edge.kind]} ${nodes.get(edge.to)!.name}${times}`;
-}
