@@ -5,11 +5,12 @@ import { readQuery } from "@/lib/http";
 import { publicOrigin } from "@/lib/origin";
 import { sha256 } from "@/lib/sha256";
 import { timeOf } from "@/lib/time";
+import { xmlAttr, xmlText } from "@/lib/xml";
 import { feedState, loadFeedEvents, type FeedScope, type FeedState } from "./events";
 import { feedItem } from "./items";
 import { feedQuery } from "@/lib/validation";
 import { feedFilter, type FeedFilter } from "./query";
-import { FEED_CONTENT_TYPES, renderFeed, xmlText, type FeedDocument, type FeedFormat } from "./render";
+import { FEED_CONTENT_TYPES, renderFeed, type FeedDocument, type FeedFormat } from "./render";
 
 // Bumped when the markup changes, so readers holding an old copy fetch the new one.
 const RENDERING = "1";
@@ -73,7 +74,7 @@ function errorResponse(format: FeedFormat, error: AppError): Response {
   const headers: Record<string, string> = { "Cache-Control": "no-store" };
   if (error.code === "unavailable") headers["Retry-After"] = "5";
   if (format === "json") return error.toResponse(headers);
-  const fields = Object.entries(error.fields ?? {}).flatMap(([name, messages]) => messages.map((m) => `  <field name="${xmlText(name).replace(/"/g, "&quot;")}">${xmlText(m)}</field>`));
+  const fields = Object.entries(error.fields ?? {}).flatMap(([name, messages]) => messages.map((m) => `  <field name="${xmlAttr(name)}">${xmlText(m)}</field>`));
   const body = ['<?xml version="1.0" encoding="utf-8"?>', `<error code="${error.code}">`, `  <message>${xmlText(error.message)}</message>`, ...fields, "</error>", ""].join("\n");
   return new Response(body, { status: error.status, headers: { ...headers, "Content-Type": "application/xml; charset=utf-8" } });
 }

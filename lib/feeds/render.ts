@@ -1,6 +1,7 @@
 // The three formats are written here rather than with the `feed` package: it emits JSON Feed
 // 1.0 (not 1.1, with the deprecated `author`), an RSS <author> without the required e-mail,
 // Atom titles typed as HTML, and passes characters XML 1.0 forbids straight into the document.
+import { xmlAttr, xmlText } from "@/lib/xml";
 import { CATEGORY_SCHEMES, type FeedItem } from "./items";
 
 export type FeedFormat = "rss" | "atom" | "json";
@@ -21,19 +22,6 @@ export type FeedDocument = {
   updated: Date;
   items: FeedItem[];
 };
-
-// Everything outside XML 1.0's Char production: C0 controls but tab and line breaks, lone
-// surrogates, U+FFFE and U+FFFF. No parser accepts them, escaped or not, so they are dropped.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-export const xmlSafe = (text: string) => text.replace(NOT_XML_CHAR, "");
-
-/** Character data: a carriage return is escaped, or the parser would turn it into a line feed. */
-export const xmlText = (text: string) => xmlSafe(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;");
-
-/** Attribute values: tabs and line breaks are escaped, or the parser would turn them into spaces. */
-const xmlAttr = (text: string) => xmlText(text).replace(/"/g, "&quot;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;");
 
 const el = (name: string, text: string, attrs = "") => `<${name}${attrs}>${xmlText(text)}</${name}>`;
 

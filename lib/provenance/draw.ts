@@ -1,13 +1,11 @@
 import type { Status } from "@/lib/status";
+import { xmlAttr, xmlText } from "@/lib/xml";
 import { GROUP_HEADER, type Layout, type PlacedEdge, type PlacedNode, type Point } from "./layout";
 import type { EdgeKind } from "./picture";
 
 // Draws a laid-out picture as SVG markup, the same for the page's inline figure and the
 // stand-alone file. Everything is styled by attributes, so it needs no stylesheet and prints as it
 // shows. Each status has its own border and icon, and its word is written in the box.
-
-export const escapeXml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 const INK = "#1b1d21";
 const MUTED = "#555b64";
@@ -71,12 +69,12 @@ function node(n: PlacedNode): string {
   const full = `${n.heading} ${n.detail}`;
   const name = n.description.startsWith(full) ? `${shown}${n.description.slice(full.length)}` : `${shown}: ${n.description}`;
   return (
-    `<a href="${escapeXml(n.href)}" aria-label="${escapeXml(name)}">${focus}` +
+    `<a href="${xmlAttr(n.href)}" aria-label="${xmlAttr(name)}">${focus}` +
     `<rect x="${n.x}" y="${n.y}" width="${n.width}" height="${n.height}" rx="6" fill="${look.fill}" stroke="${look.stroke}" stroke-width="${look.width}"${dash}/>` +
     icon(n.status, n.x + 10, n.y + 18, look.stroke) +
     // One text with the second line as a span: its words then read as the link's name begins.
-    `<text x="${textX}" y="${n.y + 21}" font-size="13" font-weight="600" fill="${INK}">${escapeXml(heading)} ` +
-    `<tspan x="${textX}" y="${n.y + 39}" font-size="12" font-weight="400" fill="${MUTED}">${escapeXml(detail)}</tspan></text></a>`
+    `<text x="${textX}" y="${n.y + 21}" font-size="13" font-weight="600" fill="${INK}">${xmlText(heading)} ` +
+    `<tspan x="${textX}" y="${n.y + 39}" font-size="12" font-weight="400" fill="${MUTED}">${xmlText(detail)}</tspan></text></a>`
   );
 }
 
@@ -90,7 +88,7 @@ function edge(e: PlacedEdge, prefix: string): string {
   return (
     `<g><path d="${pathOf(e.points)}" fill="none" stroke="${colour}" stroke-width="${e.count > 1 ? Math.min(6, 1.5 + Math.log2(e.count)) : 1.5}"${dash} marker-end="url(#${prefix}-${e.kind})"/>` +
     // A halo of the paper's colour under the words keeps them legible where they cross a line.
-    `<text x="${round(label.x + label.width / 2)}" y="${round(label.y + 12)}" font-size="11" text-anchor="middle" fill="${colour}" stroke="#fdfcf9" stroke-width="3" paint-order="stroke">${escapeXml(label.text)}</text></g>`
+    `<text x="${round(label.x + label.width / 2)}" y="${round(label.y + 12)}" font-size="11" text-anchor="middle" fill="${colour}" stroke="#fdfcf9" stroke-width="3" paint-order="stroke">${xmlText(label.text)}</text></g>`
   );
 }
 
@@ -113,12 +111,12 @@ export function drawLayout(layout: Layout, options: { title: string; prefix: str
     .map(
       (g) =>
         `<g><rect x="${g.x}" y="${g.y}" width="${g.width}" height="${g.height}" rx="8" fill="#f4f1ea" stroke="#d9d6cf"/>` +
-        `<text x="${g.x + 12}" y="${g.y + GROUP_HEADER - 10}" font-size="13" font-weight="600" fill="${INK}">${escapeXml(clip(g.label, g.width - 24, 7.4))}</text></g>`,
+        `<text x="${g.x + 12}" y="${g.y + GROUP_HEADER - 10}" font-size="13" font-weight="600" fill="${INK}">${xmlText(clip(g.label, g.width - 24, 7.4))}</text></g>`,
     )
     .join("");
   return (
     `<svg${options.standalone ? ` xmlns="http://www.w3.org/2000/svg"` : ""} viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"${width <= FIT_WIDTH ? ` class="fit"` : ""} role="group" aria-labelledby="${prefix}-title" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif">` +
-    `<title id="${prefix}-title">${escapeXml(options.title)}</title>` +
+    `<title id="${prefix}-title">${xmlText(options.title)}</title>` +
     (kinds.length ? `<defs>${kinds.map((k) => marker(prefix, k)).join("")}</defs>` : "") +
     groups +
     layout.edges.map((e) => edge(e, prefix)).join("") +

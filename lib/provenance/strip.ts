@@ -1,7 +1,7 @@
 import { formatDate, plural } from "@/lib/format";
 import type { TimelineEvent } from "@/lib/stories";
 import { timeOf } from "@/lib/time";
-import { escapeXml } from "./draw";
+import { xmlAttr, xmlText } from "@/lib/xml";
 
 // A story's change over time as a strip: a dated axis with a column for each stretch of time that
 // saw reports, relays, links or silent edits, stacked by kind, and a line at the as-of date. It is
@@ -83,7 +83,7 @@ export function drawStrip(events: TimelineEvent[], options: { asOf?: Date; href:
   const parts: string[] = [];
   for (const t of ticks(from, to)) {
     parts.push(`<line x1="${x(t).toFixed(1)}" y1="${BASE}" x2="${x(t).toFixed(1)}" y2="${BASE + 5}" stroke="#555b64"/>`);
-    parts.push(`<text x="${x(t).toFixed(1)}" y="${BASE + 18}" font-size="11" text-anchor="middle" fill="#555b64">${escapeXml(tickLabel(t, span))}</text>`);
+    parts.push(`<text x="${x(t).toFixed(1)}" y="${BASE + 18}" font-size="11" text-anchor="middle" fill="#555b64">${xmlText(tickLabel(t, span))}</text>`);
   }
   for (const col of columns.values()) {
     const centre = x(Math.min(Math.max(col.start + step / 2, from), to));
@@ -100,21 +100,21 @@ export function drawStrip(events: TimelineEvent[], options: { asOf?: Date; href:
       return `<rect x="${(centre - barWidth / 2).toFixed(1)}" y="${y.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${h.toFixed(1)}" fill="${COLOUR[k]}"/>`;
     });
     parts.push(
-      `<a href="${escapeXml(options.href(new Date(col.last)))}" aria-label="${escapeXml(label)}"><g${later ? ` opacity="0.35"` : ""}>${bars.join("")}</g></a>`,
+      `<a href="${xmlAttr(options.href(new Date(col.last)))}" aria-label="${xmlAttr(label)}"><g${later ? ` opacity="0.35"` : ""}>${bars.join("")}</g></a>`,
     );
   }
   if (asOf !== null) {
     const ax = x(asOf).toFixed(1);
     const anchor = x(asOf) > WIDTH * 0.75 ? "end" : "start";
     parts.push(`<line x1="${ax}" y1="14" x2="${ax}" y2="${BASE + 4}" stroke="#f0a500" stroke-width="3"/>`);
-    parts.push(`<text x="${ax}" y="11" font-size="11" font-weight="600" text-anchor="${anchor}" fill="#1b1d21">As of ${escapeXml(formatDate(options.asOf!))}</text>`);
+    parts.push(`<text x="${ax}" y="11" font-size="11" font-weight="600" text-anchor="${anchor}" fill="#1b1d21">As of ${xmlText(formatDate(options.asOf!))}</text>`);
   }
   const key = KINDS.map(
-    (k, i) => `<rect x="${LEFT + i * 170}" y="${HEIGHT - 12}" width="10" height="10" fill="${COLOUR[k]}"/><text x="${LEFT + i * 170 + 14}" y="${HEIGHT - 3}" font-size="11" fill="#1b1d21">${escapeXml(KIND_WORDS[k][1])}</text>`,
+    (k, i) => `<rect x="${LEFT + i * 170}" y="${HEIGHT - 12}" width="10" height="10" fill="${COLOUR[k]}"/><text x="${LEFT + i * 170 + 14}" y="${HEIGHT - 3}" font-size="11" fill="#1b1d21">${xmlText(KIND_WORDS[k][1])}</text>`,
   ).join("");
   return (
     `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="group" aria-labelledby="strip-title" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif">` +
-    `<title id="strip-title">${escapeXml(options.title)}</title>` +
+    `<title id="strip-title">${xmlText(options.title)}</title>` +
     `<line x1="${LEFT}" y1="${BASE}" x2="${WIDTH - RIGHT}" y2="${BASE}" stroke="#555b64"/>` +
     parts.join("") +
     key +
