@@ -5,6 +5,6 @@ export type { Database, Db, Engine, Executor, Tx } from "./database";
 export { isDatabaseUnavailable, sqlState } from "./errors";
 export { onTransaction, withoutHooks, type TransactionHooks } from "./hooks";
 export { latestMigration, migrateDatabase, migrationsFolder } from "./migrate";
-export { wrapPglite } from "./pglite";
-export { intArray, LOCKS, lockUntilCommit, rows, toDate } from "./sql";
+export { PGLITE_OPTIONS, wrapPglite } from "./pglite";
+export { intArray, LOCKS, lockUntilCommit, rows, textArray, toDate } from "./sql";
 export * as schema from "./schema";

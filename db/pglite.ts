@@ -1,10 +1,14 @@
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { drizzle } from "drizzle-orm/pglite";
 import { statementCounter, type Database, type Db } from "./database";
 import { withTransactionHooks } from "./hooks";
 import { acquireFolderLock } from "./pglite-lock";
 import * as schema from "./schema";
+
+/** What every embedded database loads: the extensions the migrations create. */
+export const PGLITE_OPTIONS = { extensions: { pg_trgm } } satisfies PGliteOptions;
 
 /** The embedded database in `dir` (or memory://), its folder locked to this process while open. */
 export async function openPglite(dir: string): Promise<Database> {
@@ -13,7 +17,7 @@ export async function openPglite(dir: string): Promise<Database> {
   const folder = inMemory ? dir : path.resolve(/*turbopackIgnore: true*/ dir);
   const release = inMemory ? () => {} : acquireFolderLock(dir);
   try {
-    return wrapPglite(await PGlite.create(folder), folder, release);
+    return wrapPglite(await PGlite.create(folder, PGLITE_OPTIONS), folder, release);
   } catch (err) {
     release();
     throw err;

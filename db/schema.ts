@@ -411,6 +411,31 @@ export const inboxResolutions = pgTable(
   (t) => [uniqueIndex("inbox_resolutions_item").on(t.itemKind, t.itemId)],
 );
 
+/**
+ * A pair of claims an editor judged not to be a repeat of each other: the pair is no longer
+ * offered as a likely relay, and neither counts the other in its first appearance or spread.
+ * Kept in one order, the older claim first.
+ */
+export const matchDismissals = pgTable(
+  "match_dismissals",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    earlierClaimId: integer("earlier_claim_id")
+      .notNull()
+      .references(() => claims.id),
+    laterClaimId: integer("later_claim_id")
+      .notNull()
+      .references(() => claims.id),
+    editorId: integer("editor_id").references(() => editors.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("match_dismissals_pair").on(t.earlierClaimId, t.laterClaimId),
+    index("match_dismissals_later_idx").on(t.laterClaimId),
+    check("match_dismissals_two_claims", sql`${t.earlierClaimId} <> ${t.laterClaimId}`),
+  ],
+);
+
 export const webhookEventEnum = pgEnum("webhook_event", ["claim", "link", "version", "quote", "status"]);
 
 /** An endpoint that subscribers registered: events of these kinds, in this scope, signed with its secret. */
@@ -486,6 +511,7 @@ export type Capture = typeof captures.$inferSelect;
 export type CaptureOutcome = (typeof captureOutcomeEnum.enumValues)[number];
 export type QuoteCheck = typeof quoteChecks.$inferSelect;
 export type StatusEvent = typeof statusEvents.$inferSelect;
+export type MatchDismissal = typeof matchDismissals.$inferSelect;
 export type Webhook = typeof webhooks.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 export type WebhookEvent = (typeof webhookEventEnum.enumValues)[number];

@@ -13,6 +13,10 @@ export const toDate = (value: unknown): Date => (value instanceof Date ? value :
 /** Ids as one array parameter, so a statement keeps one shape (and one prepared plan) whatever their number. */
 export const intArray = (ids: Iterable<number>): SQL => sql`${`{${[...ids].map(Number).join(",")}}`}::int[]`;
 
+/** Strings as one array parameter, each element quoted as PostgreSQL's array syntax asks. */
+export const textArray = (items: Iterable<string>): SQL =>
+  sql`${`{${[...items].map((s) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`}::text[]`;
+
 /**
  * Advisory locks, one id per thing serialised, all in one place so no two collide. The
  * transaction-level ones are released at commit or rollback.
@@ -28,6 +32,8 @@ export const LOCKS = {
   seed: 7266438,
   /** First-run setup, which must make exactly one admin. */
   setup: 7266439,
+  /** Edits that change what a claim relays, so two at once cannot close a loop. */
+  relays: 7266440,
 } as const;
 
 export const lockUntilCommit = (tx: Executor, lock: keyof typeof LOCKS) => tx.execute(sql`select pg_advisory_xact_lock(${LOCKS[lock]})`);

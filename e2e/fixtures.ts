@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
 import { DEMO_SOURCES, DEMO_VERSIONS } from "@/lib/seed/demo";
 
 export { expect };
@@ -48,6 +48,14 @@ async function apiOf(request: APIRequestContext, token: string): Promise<EditorA
   };
 }
 
+/** A browser context on the editors' server, signed in as the admin; the caller closes it. */
+export async function editorContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ ...options, baseURL: editorURL });
+  const { hostname } = new URL(editorURL);
+  await context.addCookies([{ ...prepared().cookie, domain: hostname, path: "/", httpOnly: true, sameSite: "Lax" }]);
+  return context;
+}
+
 export const test = base.extend<Fixtures>({
   // Playwright reads a fixture's dependencies from its first parameter's pattern: this one has none.
   // eslint-disable-next-line no-empty-pattern
@@ -56,9 +64,7 @@ export const test = base.extend<Fixtures>({
   },
 
   editorPage: async ({ browser }, use) => {
-    const context = await browser.newContext({ baseURL: editorURL });
-    const { hostname } = new URL(editorURL);
-    await context.addCookies([{ ...prepared().cookie, domain: hostname, path: "/", httpOnly: true, sameSite: "Lax" }]);
+    const context = await editorContext(browser);
     await use(await context.newPage());
     await context.close();
   },

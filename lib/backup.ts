@@ -31,6 +31,7 @@ export const BACKUP_TABLES: readonly BackupTable[] = [
   { name: "version_notices", key: ["id"] },
   { name: "status_events", key: ["id"] },
   { name: "inbox_resolutions", key: ["id"] },
+  { name: "match_dismissals", key: ["id"] },
   // Endpoints keep their signing secrets, so that a restored server signs as the old one did.
   { name: "webhooks", key: ["id"] },
   { name: "webhook_deliveries", key: ["id"] },

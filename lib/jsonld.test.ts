@@ -38,7 +38,11 @@ describe("claim JSON-LD", () => {
       text: detail.claim.text,
       datePublished: "2024-10-14T00:00:00.000Z",
       author: { "@type": "Organization", name: "ComicBook" },
-      appearance: { "@type": "CreativeWork", publisher: { "@type": "Organization", name: "ComicBook" } },
+      // Its own article, then The Wrap's, where it first appeared.
+      appearance: [
+        { "@type": "CreativeWork", publisher: { "@type": "Organization", name: "ComicBook" } },
+        { "@type": "CreativeWork", publisher: { "@type": "Organization", name: "The Wrap" } },
+      ],
       firstAppearance: { "@type": "CreativeWork", name: "Chad Stahelski reshot most of Ballerina, insider says", publisher: { name: "The Wrap" } },
     });
     expect(review).toMatchObject({
@@ -50,11 +54,12 @@ describe("claim JSON-LD", () => {
     });
   });
 
-  it("names an anonymous source as the author, and the claim's own document as its first appearance", async () => {
+  it("names an anonymous source as the author, the claim's own document as its first appearance, and the relay as a later one", async () => {
     const detail = await claimByText("The reshoot was a two-to-three-month overseas shoot.");
     const [claim, review] = graphOf(claimJsonLd(detail, absolute));
     expect(claim.author).toEqual({ "@type": "Person", name: "an insider" });
-    expect(claim.firstAppearance).toEqual(claim.appearance);
+    expect(claim.appearance.map((a: any) => a.publisher.name)).toEqual(["The Wrap", "ComicBook"]);
+    expect(claim.firstAppearance).toEqual(claim.appearance[0]);
     expect(review.reviewRating.alternateName).toBe("Disputed");
   });
 

@@ -7,8 +7,10 @@ const SITE = { "@type": "Organization", name: "Claimtrail" } as const;
 
 const organization = (name: string) => ({ "@type": "Organization", name });
 
+type Appeared = { document: { id: number; title: string; url: string | null; publishedAt: Date }; outlet: { name: string } };
+
 /** The document a claim appeared in, as a schema.org CreativeWork published by the outlet. */
-function appearanceOf(claim: ClaimView, absolute: (path: string) => string): Node {
+function appearanceOf(claim: Appeared, absolute: (path: string) => string): Node {
   return {
     "@type": "CreativeWork",
     "@id": absolute(`/documents/${claim.document.id}`),
@@ -27,14 +29,16 @@ function authorOf(claim: ClaimView): Node {
 }
 
 /**
- * schema.org description of a claim page: the `Claim` with where it appeared and, at the end
- * of its relay chain, where it first appeared; and, unless it still stands unchallenged, a
- * `ClaimReview` whose rating names its status.
+ * schema.org description of a claim page: the `Claim` with where it first appeared (by relay or
+ * in like words) and every document it appeared in, its own and the other outlets' repeats; and,
+ * unless it still stands unchallenged, a `ClaimReview` whose rating names its status.
  */
 export function claimJsonLd(detail: ClaimDetail, absolute: (path: string) => string): Node {
-  const { claim, relayChain } = detail;
+  const { claim, firstAppearance, spread } = detail;
   const url = absolute(`/claims/${claim.id}`);
-  const origin = relayChain.at(-1) ?? claim;
+  const documents = new Map<number, Appeared>();
+  for (const a of [claim, firstAppearance, ...spread.repeats]) if (!documents.has(a.document.id)) documents.set(a.document.id, a);
+  const appearances = [...documents.values()].map((a) => appearanceOf(a, absolute));
   const claimNode: Node = {
     "@type": "Claim",
     "@id": `${url}#claim`,
@@ -43,8 +47,8 @@ export function claimJsonLd(detail: ClaimDetail, absolute: (path: string) => str
     ...(claim.quote && { abstract: claim.quote }),
     author: authorOf(claim),
     datePublished: claim.assertedAt.toISOString(),
-    appearance: appearanceOf(claim, absolute),
-    firstAppearance: appearanceOf(origin, absolute),
+    appearance: appearances.length === 1 ? appearances[0] : appearances,
+    firstAppearance: appearanceOf(firstAppearance, absolute),
   };
   const graph: Node[] = [claimNode];
   if (claim.status !== "standing") {

@@ -5,6 +5,7 @@ import * as claimDiff from "./claims/[id]/diff/route";
 import * as claimDrift from "./claims/[id]/drift/route";
 import * as claimLinks from "./claims/[id]/links/route";
 import * as claim from "./claims/[id]/route";
+import * as claimsSimilar from "./claims/similar/route";
 import * as documentCaptures from "./documents/[id]/captures/route";
 import * as documentDiff from "./documents/[id]/diff/route";
 import * as document from "./documents/[id]/route";
@@ -50,6 +51,7 @@ export const API_ROUTES = {
   "/api/stories/{slug}/timeline": storyTimeline,
   "/api/stories/{slug}/changes": storyChanges,
   "/api/stories/{slug}/provenance": storyProvenance,
+  "/api/claims/similar": claimsSimilar,
   "/api/claims/{id}": claim,
   "/api/claims/{id}/links": claimLinks,
   "/api/claims/{id}/diff": claimDiff,

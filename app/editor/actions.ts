@@ -9,12 +9,14 @@ import { AppError } from "@/lib/errors";
 import { formAction, parseForm } from "@/lib/forms";
 import { addQuestion, createStory } from "@/lib/stories";
 import { captureNow, watchDocument, watchOutletFeed } from "@/lib/watch";
+import { plural } from "@/lib/format";
 import { resolveInboxItem } from "@/lib/inbox";
+import { confirmRepeat, dismissRepeat, readSuggestions } from "@/lib/matching";
 import { watcherSettings } from "@/lib/watch/settings";
 import { disableWebhook, registerWebhook } from "@/lib/webhooks";
 import {
   claimEditForm,
-  claimForm,
+  claimLogForm,
   editorChange,
   editorInput,
   feedWatchForm,
@@ -23,6 +25,7 @@ import {
   linkForm,
   linkPreviewInput,
   questionForm,
+  repeatDecision,
   sourceForm,
   sourceFormField,
   storyInput,
@@ -33,6 +36,9 @@ import {
   webhookDisable,
   webhookForm,
 } from "@/lib/validation";
+
+/** Suggestions shown in the claim form. */
+const SUGGESTIONS = 5;
 
 // Every action here is a public endpoint: formAction checks the session, then parses, then calls lib/.
 
@@ -56,9 +62,34 @@ export const addVersionAction = formAction({ access: "editor", input: versionFor
   return { status: "ok", message: `Saved version ${version.id}.` };
 });
 
-export const createClaimAction = formAction({ access: "editor", input: claimForm }, async ({ _story, ...input }, { db, actor }) => {
-  const claim = await createClaim(db, actor, _story, input);
-  return { status: "ok", message: `Logged claim ${claim.id}.`, data: { id: claim.id } };
+/**
+ * Logs a claim, as the relay of a suggestion or linked to one when a suggestion's button sent the
+ * form; or, asked to review first, saves nothing and answers with the claims it reads like.
+ */
+export const createClaimAction = formAction(
+  { access: "editor", input: claimLogForm },
+  async ({ _story, intent, relayTo, linkTo, linkKind, ...input }, { db, actor, values }) => {
+    if (intent === "review") {
+      const similar = await readSuggestions(input.text, input.quote, SUGGESTIONS);
+      const message = similar.length
+        ? `${plural(similar.length, "claim")} Claimtrail holds ${similar.length === 1 ? "reads" : "read"} like this one. Log it as a relay of one, linked to one, or as it is.`
+        : "No claim Claimtrail holds reads like this one.";
+      return { status: "ok", message, values, data: { similar } };
+    }
+    const link = linkTo === undefined ? undefined : { kind: linkKind!, targetClaimId: linkTo };
+    const claim = await createClaim(db, actor, _story, { ...input, relaysClaimId: relayTo ?? input.relaysClaimId }, link);
+    const how = relayTo !== undefined ? ` as a relay of claim ${relayTo}` : link ? `, linked: it ${link.kind} claim ${link.targetClaimId}` : "";
+    return { status: "ok", message: `Logged claim ${claim.id}${how}.`, data: { id: claim.id } };
+  },
+);
+
+export const repeatAction = formAction({ access: "editor", input: repeatDecision }, async ({ earlier, later, action, baseRevision }, { db, actor }) => {
+  if (action === "dismiss") {
+    await dismissRepeat(db, actor, earlier, later);
+    return { status: "ok", message: `Dismissed: claim ${later} is not a repeat of claim ${earlier}.` };
+  }
+  const claim = await confirmRepeat(db, actor, earlier, later, baseRevision ?? 1);
+  return { status: "ok", message: `Marked: claim ${claim.id} relays claim ${claim.current.relaysClaimId}.` };
 });
 
 export const linkAction = formAction({ access: "editor", input: linkForm }, async ({ _from, ...input }, { db, actor }) => {

@@ -15,6 +15,7 @@ export default async function EditorLayout({ children }: { children: React.React
         <nav aria-label="Editor" className="editor-nav">
           <Link href="/editor">Stories</Link>
           <Link href="/editor/inbox">Inbox</Link>
+          <Link href="/editor/repeats">Likely relays</Link>
           <Link href="/editor/watches">Watches</Link>
           <Link href="/editor/audit">Audit</Link>
           <Link href="/editor/tokens">API tokens</Link>

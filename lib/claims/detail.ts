@@ -3,6 +3,7 @@ import type { Executor } from "@/db";
 import { claimRevisions, type ClaimRevision } from "@/db/schema";
 import type { Clock } from "@/lib/clock";
 import { notFound } from "@/lib/errors";
+import { appearancesOf, type Appearance, type Spread } from "@/lib/matching/appearance";
 import { isEdgeVisible, type Edge } from "@/lib/status";
 import { linkViewOf, loadGraph, type ClaimView, type LinkView } from "./graph";
 import type { Anchor } from "./quote-checks";
@@ -16,6 +17,10 @@ export type ClaimDetail = {
   linksOut: (LinkView & { claim: ClaimView })[];
   linksIn: (LinkView & { claim: ClaimView })[];
   revisions: ClaimRevision[];
+  /** The earliest claim it relays or is worded like: itself when it came first. */
+  firstAppearance: Appearance;
+  /** The other outlets that repeated it, by relay or in like words, with when. */
+  spread: Spread;
   clock: Clock;
 };
 
@@ -33,11 +38,14 @@ export async function loadClaimDetail(db: Executor, id: number, clock: Clock): P
   }
   const visible = graph.edges.filter((e) => isEdgeVisible(e, clock));
   const withClaim = (e: Edge, other: number) => ({ ...linkViewOf(e), claim: graph.claims.get(other)! });
-  const revisions = await db
-    .select()
-    .from(claimRevisions)
-    .where(and(eq(claimRevisions.claimId, id), lte(claimRevisions.createdAt, clock.knownAt)))
-    .orderBy(asc(claimRevisions.revision));
+  const [revisions, appearances] = await Promise.all([
+    db
+      .select()
+      .from(claimRevisions)
+      .where(and(eq(claimRevisions.claimId, id), lte(claimRevisions.createdAt, clock.knownAt)))
+      .orderBy(asc(claimRevisions.revision)),
+    appearancesOf(db, claim, relayChain, clock),
+  ]);
   return {
     claim,
     anchor: claim.anchor,
@@ -45,6 +53,7 @@ export async function loadClaimDetail(db: Executor, id: number, clock: Clock): P
     linksOut: visible.filter((e) => e.fromClaimId === id).map((e) => withClaim(e, e.toClaimId)),
     linksIn: visible.filter((e) => e.toClaimId === id).map((e) => withClaim(e, e.fromClaimId)),
     revisions,
+    ...appearances,
     clock,
   };
 }

@@ -291,5 +291,21 @@ export async function loadGraph(db: Executor, scope: { storyId: number } | { cla
   return { claims, edges, clock, sourceEditTimes };
 }
 
+/** `ids` and the claims relaying any of them, to any depth, by their current revisions. */
+export async function relaysOf(db: Executor, ids: number[]): Promise<number[]> {
+  const found = await rows<{ id: number }>(
+    db,
+    sql`with recursive down(id, depth) as (
+          select unnest(${intArray(ids)}), 0
+          union
+          select r.claim_id, down.depth + 1 from down
+          join claim_revisions r on r.relays_claim_id = down.id
+          join claims c on c.id = r.claim_id and c.revision = r.revision
+          where down.depth < 100
+        ) select distinct id from down`,
+  );
+  return found.map((r) => Number(r.id));
+}
+
 /** A link as readers see it: the dates of its ends are the graph's business. */
 export const linkViewOf = ({ fromAssertedAt: _a, fromCreatedAt: _b, toAssertedAt: _c, toCreatedAt: _d, ...rest }: Edge): LinkView => rest;

@@ -5,7 +5,7 @@ import { statusLabel } from "@/lib/format";
 import { linkVerb } from "@/lib/links";
 import { deriveStatuses, type StatusInfo } from "@/lib/status";
 import { enqueueWebhookEvent } from "@/lib/webhooks";
-import { loadGraph } from "./graph";
+import { loadGraph, relaysOf } from "./graph";
 
 /**
  * The claims a new link can change the status of: its target, the claims the target contradicts
@@ -75,6 +75,11 @@ export async function recordStatusChanges(tx: Executor, link: Link): Promise<Sta
       effectiveAt: link.effectiveAt,
     });
   }
+  return saveStatusEvents(tx, changes);
+}
+
+/** Status events as rows, each told to the webhooks subscribed to its claim. */
+async function saveStatusEvents(tx: Executor, changes: (typeof statusEvents.$inferInsert)[]): Promise<StatusEvent[]> {
   if (!changes.length) return [];
   const made = await tx.insert(statusEvents).values(changes).returning();
   await Promise.all(
@@ -89,4 +94,39 @@ export async function recordStatusChanges(tx: Executor, link: Link): Promise<Sta
     ),
   );
   return made;
+}
+
+/** The standing of a claim and of every claim relaying it, to any depth, as this transaction sees them. */
+export async function standingsBelow(tx: Executor, claimId: number): Promise<Map<number, string>> {
+  const clock = { asOf: END_OF_TIME, knownAt: END_OF_TIME };
+  const graph = await loadGraph(tx, { claimIds: await relaysOf(tx, [claimId]) }, clock);
+  return new Map([...graph.claims.values()].map((c) => [c.id, standingOf(c)]));
+}
+
+/**
+ * After a claim was marked as relaying another: one status event for each claim whose standing
+ * that changed (the claim and its own relays), against `before`, read before the change.
+ */
+export async function recordRelayChange(tx: Executor, claimId: number, before: Map<number, string>, effectiveAt: Date): Promise<StatusEvent[]> {
+  const clock = { asOf: END_OF_TIME, knownAt: END_OF_TIME };
+  const graph = await loadGraph(tx, { claimIds: [...before.keys()] }, clock);
+  const claim = graph.claims.get(claimId);
+  const origin = claim?.relaysClaimId == null ? undefined : graph.claims.get(claim.relaysClaimId);
+  const changes: (typeof statusEvents.$inferInsert)[] = [];
+  for (const [id, was] of before) {
+    const now = graph.claims.get(id);
+    if (!now || standingOf(now) === was) continue;
+    const fell = now.relayOf?.status;
+    changes.push({
+      claimId: id,
+      before: was,
+      after: standingOf(now),
+      reason: fell
+        ? `it ${id === claimId ? "was marked as relaying" : "relays a claim now marked as relaying"} ${origin?.outlet.name ?? "another outlet"}, whose claim is ${statusLabel[fell].toLowerCase()}`
+        : "the claim it now relays is not in question",
+      linkId: null,
+      effectiveAt,
+    });
+  }
+  return saveStatusEvents(tx, changes);
 }

@@ -8,7 +8,7 @@ import { REPLACING_KINDS_SQL, replaces } from "@/lib/links";
 import { requireAnchor } from "@/lib/quotes";
 import { checkQuotes } from "./quote-checks";
 import { enqueueWebhookEvent } from "@/lib/webhooks";
-import { recordStatusChanges } from "./status-events";
+import { recordRelayChange, recordStatusChanges, standingsBelow } from "./status-events";
 import type { ClaimInput, ClaimPatch, LinkInput } from "@/lib/validation";
 
 export type ClaimWithRevision = Claim & { current: ClaimRevision };
@@ -28,7 +28,8 @@ export async function getClaimRow(db: Executor, id: number, forUpdate = false): 
   return claim;
 }
 
-export async function createClaim(db: Executor, actor: Actor, storySlug: string, input: ClaimInput): Promise<ClaimWithRevision> {
+/** A new claim at revision 1; with `link`, linked to an older claim in the same transaction, so a refused link saves nothing. */
+export async function createClaim(db: Executor, actor: Actor, storySlug: string, input: ClaimInput, link?: LinkInput): Promise<ClaimWithRevision> {
   return db.transaction(async (tx) => {
     // The reads that check the input do not depend on each other: sent together, they take one
     // round trip. Their answers are then checked in the order a caller would fix them.
@@ -92,8 +93,33 @@ export async function createClaim(db: Executor, actor: Actor, storySlug: string,
     ]);
     // A quote taken from an older version is looked for in the newer ones at once.
     if (anchor && version) await checkQuotes(tx, document.id, [claim!.id]);
+    if (link) await linkClaims(tx, actor, claim!.id, link);
     return { ...claim!, current: revision! };
   });
+}
+
+/** A claim may relay any other claim but itself or one that, up its own chain, relays it. */
+async function checkRelayTarget(tx: Executor, claimId: number, targetId: number): Promise<void> {
+  if (targetId === claimId) throw new AppError("unprocessable", "A claim cannot relay itself.", { relaysClaimId: ["Pick another claim."] });
+  if (!(await tx.select({ id: claims.id }).from(claims).where(eq(claims.id, targetId))).length) {
+    throw new AppError("unprocessable", `Claim ${targetId} does not exist.`, { relaysClaimId: ["No such claim."] });
+  }
+  // Two edits at once could each close half of a loop: they take turns.
+  await lockUntilCommit(tx, "relays");
+  const chain = await rows<{ id: number }>(
+    tx,
+    sql`with recursive up(id, depth) as (
+          select ${targetId}::int, 0
+          union
+          select r.relays_claim_id, up.depth + 1 from up
+          join claims c on c.id = up.id
+          join claim_revisions r on r.claim_id = c.id and r.revision = c.revision
+          where r.relays_claim_id is not null and up.depth < 100
+        ) select id from up`,
+  );
+  if (chain.some((r) => Number(r.id) === claimId)) {
+    throw new AppError("unprocessable", `Claim ${targetId} already relays claim ${claimId}, up its chain: relays cannot form a cycle.`, { relaysClaimId: ["This would make a cycle."] });
+  }
 }
 
 /** An edit is a new revision; it must name the revision it started from, or nothing is written. */
@@ -118,6 +144,10 @@ export async function reviseClaim(db: Executor, actor: Actor, claimId: number, p
       suffix = anchor?.suffix ?? patch.quoteSuffix ?? null;
       verified = anchor !== null;
     }
+    const relays = patch.relaysClaimId === undefined ? before.relaysClaimId : patch.relaysClaimId;
+    const relayChanged = relays !== before.relaysClaimId;
+    if (relayChanged && relays !== null) await checkRelayTarget(tx, claimId, relays);
+    const standings = relayChanged ? await standingsBelow(tx, claimId) : null;
     const next = claim.revision + 1;
     const [bumped] = await tx
       .update(claims)
@@ -135,13 +165,14 @@ export async function reviseClaim(db: Executor, actor: Actor, claimId: number, p
         quotePrefix: prefix,
         quoteSuffix: suffix,
         quoteVerified: verified,
-        relaysClaimId: before.relaysClaimId,
+        relaysClaimId: relays,
         reason: patch.reason.trim(),
         editorId: actor.editorId,
       })
       .returning();
     await appendAudit(tx, actor, [{ action: "revise", entity: "claim", entityId: claimId, before, after: revision }]);
     if (patch.quote !== undefined && verified) await checkQuotes(tx, claim.documentId, [claimId]);
+    if (standings) await recordRelayChange(tx, claimId, standings, revision!.createdAt);
     return { ...bumped, current: revision! };
   });
 }

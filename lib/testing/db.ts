@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
-import { migrateDatabase, openDatabase, useDatabase, wrapPglite, type Database, type Db, type Executor } from "@/db";
+import { migrateDatabase, openDatabase, PGLITE_OPTIONS, useDatabase, wrapPglite, type Database, type Db, type Executor } from "@/db";
 import { systemActor } from "@/lib/audit";
 import { createEditor } from "@/lib/auth/editors";
 import { createToken } from "@/lib/auth/tokens";
@@ -44,7 +44,7 @@ export async function testDatabase(): Promise<TestDatabase> {
   }
   const snapshot = process.env.CLAIMTRAIL_TEST_SNAPSHOT;
   if (snapshot) {
-    const client = await PGlite.create({ loadDataDir: new Blob([await readFile(snapshot)]) });
+    const client = await PGlite.create({ ...PGLITE_OPTIONS, loadDataDir: new Blob([await readFile(snapshot)]) });
     return wrapPglite(client, "memory://");
   }
   const database = await openDatabase({ dir: "memory://" });

@@ -23,11 +23,13 @@ export const claimPatch = z
     quote: cleanText(5000, "Quote").optional(),
     quotePrefix: cleanText(200, "Quote prefix").optional(),
     quoteSuffix: cleanText(200, "Quote suffix").optional(),
+    /** The claim it repeats; null when it turns out to be no relay after all. */
+    relaysClaimId: id.nullable().optional(),
     reason: requiredText(1000, "Reason"),
     baseRevision: z.coerce.number().int().positive(),
   })
-  .refine((p) => p.text !== undefined || p.quote !== undefined, {
-    message: "Change the statement or the quote.",
+  .refine((p) => p.text !== undefined || p.quote !== undefined || p.relaysClaimId !== undefined, {
+    message: "Change the statement, the quote or the claim it relays.",
     path: ["text"],
   });
 
@@ -41,7 +43,7 @@ export const linkInput = z.strictObject({
 });
 
 /** A claim picked in a form by its number, typed as "#12" or "12 — its words". */
-const claimRef = z.preprocess((v) => (typeof v === "string" ? (/^\s*#?(\d+)/.exec(v)?.[1] ?? v) : v), id);
+export const claimRef = z.preprocess((v) => (typeof v === "string" ? (/^\s*#?(\d+)/.exec(v)?.[1] ?? v) : v), id);
 
 export const claimForm = claimInput.extend({ _story: z.string(), relaysClaimId: claimRef.optional() });
 export const claimEditForm = claimPatch.safeExtend({ _claim: id });

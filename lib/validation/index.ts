@@ -6,6 +6,7 @@ export * from "./common";
 export * from "./editors";
 export * from "./feeds";
 export * from "./inbox";
+export * from "./matching";
 export * from "./search";
 export * from "./sources";
 export * from "./stories";

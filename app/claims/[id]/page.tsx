@@ -13,7 +13,7 @@ import { StatusBadge, When } from "@/app/components/status";
 import { CITATION_TYPES, diffClaimTexts, readCitation, readClaim, readReference, type ClaimDetail, type ClaimView, type LinkView } from "@/lib/claims";
 import { CARD } from "@/lib/cards/size";
 import { diffStats, diffWords } from "@/lib/diff/words";
-import { formatDate, formatInstant, hostLabel, instantParam, statusLabel, statusMeaning, truncate } from "@/lib/format";
+import { formatDate, formatInstant, hostLabel, instantParam, plural, statusLabel, statusMeaning, truncate } from "@/lib/format";
 import { claimJsonLd, serializeJsonLd } from "@/lib/jsonld";
 import { linkPassive, replaces } from "@/lib/links";
 import { readClaimPicture } from "@/lib/provenance";
@@ -167,6 +167,49 @@ function Why({ detail }: { detail: ClaimDetail }) {
   );
 }
 
+const VIA = { relay: "relayed", match: "in like words", self: "" } as const;
+
+/** Who said it first, as far as Claimtrail knows at the clock, and which other outlets repeated it when. */
+function FirstAppearance({ detail }: { detail: ClaimDetail }) {
+  const { claim, firstAppearance: first, spread } = detail;
+  const firstIsThis = first.claimId === claim.id;
+  return (
+    <section aria-labelledby="first-appearance">
+      <h2 id="first-appearance">First appearance and spread</h2>
+      <p>
+        {firstIsThis ? (
+          <>
+            {claim.outlet.name} reported this first, on <When date={first.assertedAt} />, of the claims Claimtrail holds
+          </>
+        ) : (
+          <>
+            First reported by <Link href={`/claims/${first.claimId}`}>{first.outlet.name}</Link> on <When date={first.assertedAt} />
+            {first.via === "match" ? ", in words like these" : ""}
+          </>
+        )}
+        {spread.outlets > 0 ? (
+          <>
+            ; repeated by {plural(spread.outlets, "outlet")} within {plural(spread.days ?? 1, "day")}.
+          </>
+        ) : (
+          <>; no other outlet is known to have repeated it.</>
+        )}
+      </p>
+      {spread.outlets > 0 && (
+        <ol className="spread">
+          {spread.repeats.map((r) => (
+            <li key={r.claimId}>
+              <When date={r.assertedAt} />: {r.claimId === claim.id ? <strong>{r.outlet.name} (this claim)</strong> : <Link href={`/claims/${r.claimId}`}>{r.outlet.name}</Link>}
+              {r.via !== "self" && <span className="meta"> · {VIA[r.via]}{r.score !== null && ` (match ${Math.round(r.score * 100)} %)`}</span>}
+            </li>
+          ))}
+        </ol>
+      )}
+      <p className="meta">Counted: claims marked as relays, and claims worded closely alike that no editor has marked, dismissed, or linked as a correction or dispute.</p>
+    </section>
+  );
+}
+
 const CITATION_LABELS = { bibtex: "BibTeX", ris: "RIS", "csl-json": "CSL-JSON" } as const;
 
 /** The claim as a reference in words and in the formats reference managers import. */
@@ -262,6 +305,8 @@ export default async function ClaimPage({ params, searchParams }: Props) {
         <h2 id="status">Status and why</h2>
         <Why detail={detail} />
       </section>
+
+      <FirstAppearance detail={detail} />
 
       <section aria-labelledby="neighbourhood">
         <h2 id="neighbourhood">Where it came from and where it went</h2>

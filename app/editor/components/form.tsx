@@ -27,14 +27,15 @@ export function ActionForm({
   children,
   hidden = {},
   label,
-  after,
+  footer,
 }: {
   action: Action;
   submit: string;
   children?: ReactNode;
   hidden?: Record<string, string | number>;
   label?: string;
-  after?: (state: FormState) => ReactNode;
+  /** After the submit button, so that Enter in a field still sends the form's own submit. */
+  footer?: ReactNode;
 }) {
   const [state, formAction] = useServerAction(action);
   const messageId = useId();
@@ -56,7 +57,7 @@ export function ActionForm({
         )}
         {children}
         <Submit label={submit} />
-        {after?.(state)}
+        {footer}
       </FormContext.Provider>
     </form>
   );

@@ -1,12 +1,14 @@
 "use client";
 
+import type { LinkKind } from "@/db/schema";
 import { useServerAction } from "./form";
 import { useEffect, useId, useState } from "react";
 import { statusLabel } from "@/lib/format";
 import { linkAction, previewLinkAction, type LinkPreview } from "../actions";
 import { Diff } from "@/app/components/diff";
 
-const kinds = ["corrects", "contradicts", "confirms", "supersedes", "retracts"] as const;
+/** The kinds of link, in the order the forms offer them (the schema's enum, which the client cannot import). */
+export const LINK_KINDS = ["corrects", "contradicts", "confirms", "supersedes", "retracts"] as const satisfies readonly LinkKind[];
 
 /** Links this claim to an older one, with a live preview of the words and the status it changes. */
 export function LinkForm({ fromId, candidates }: { fromId: number; candidates: { id: number; label: string }[] }) {
@@ -38,7 +40,7 @@ export function LinkForm({ fromId, candidates }: { fromId: number; candidates: {
       <div className="field">
         <label htmlFor={`${id}-kind`}>This claim…</label>
         <select id={`${id}-kind`} name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-          {kinds.map((k) => (
+          {LINK_KINDS.map((k) => (
             <option key={k} value={k}>
               {k}
             </option>

@@ -13,7 +13,8 @@ const CONTEXT = 32;
  */
 export function QuotePicker({ versions }: { versions: Version[] }) {
   const state = useFormState();
-  const kept = state.status === "error" ? state.values : undefined;
+  // What was typed comes back after a refused submit and after a review; a logged claim clears it.
+  const kept = state.values;
   const [versionId, setVersionId] = useState<number>(Number(kept?.versionId) || versions.at(-1)?.id || 0);
   const [quote, setQuote] = useState(kept?.quote ?? "");
   const [prefix, setPrefix] = useState(kept?.quotePrefix ?? "");

@@ -13,6 +13,7 @@ import { addVersionAction, captureNowAction, createClaimAction, watchAction } fr
 import { CaptureLog } from "../../components/capture-log";
 import { ActionForm, Field } from "../../components/form";
 import { QuotePicker } from "../../components/quote-picker";
+import { Suggestions } from "../../components/suggestions";
 
 export const metadata: Metadata = { title: "Source" };
 
@@ -48,18 +49,24 @@ export default async function EditorDocument({ params, searchParams }: { params:
       {view ? (
         <>
           <h2>Log a claim</h2>
-          <ActionForm action={createClaimAction} submit="Log claim" label="Log a claim" hidden={{ _story: view.story.slug, documentId: document.id }}>
+          <ActionForm
+            action={createClaimAction}
+            submit="Log claim"
+            label="Log a claim"
+            hidden={{ _story: view.story.slug, documentId: document.id }}
+            footer={<Suggestions story={view.story.slug} />}
+          >
             <QuotePicker versions={versions} />
-            <Field name="text" label="Statement" type="textarea" rows={2} required hint="What the source asserts, in your words." />
-            <Field name="speaker" label="Who is quoted" hint="A named person, “an insider”, “production sources”…" />
-            <Field name="questionId" label="Question it answers" type="select" options={[{ value: "", label: "None" }, ...view.questions.map((q) => ({ value: String(q.id), label: q.label }))]} />
-            <Field name="relaysClaimId" label="Relays the claim" list="relay-candidates" hint="If this repeats another outlet's report: type to search, or give a claim number." />
+            <Field keepOnSuccess name="text" label="Statement" type="textarea" rows={2} required hint="What the source asserts, in your words." />
+            <Field keepOnSuccess name="speaker" label="Who is quoted" hint="A named person, “an insider”, “production sources”…" />
+            <Field keepOnSuccess name="questionId" label="Question it answers" type="select" options={[{ value: "", label: "None" }, ...view.questions.map((q) => ({ value: String(q.id), label: q.label }))]} />
+            <Field keepOnSuccess name="relaysClaimId" label="Relays the claim" list="relay-candidates" hint="If this repeats another outlet's report: type to search, or give a claim number." />
             <datalist id="relay-candidates">
               {view.claims.map((c) => (
                 <option key={c.id} value={`#${c.id} ${c.outlet.name}: ${c.text}`} />
               ))}
             </datalist>
-            <Field name="assertedAt" label="Asserted on" hint="Defaults to the version's date, else the publication date." />
+            <Field keepOnSuccess name="assertedAt" label="Asserted on" hint="Defaults to the version's date, else the publication date." />
           </ActionForm>
         </>
       ) : (
