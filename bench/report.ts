@@ -1,4 +1,5 @@
 import type { DiffBenchResult } from "./diff";
+import { matchingMarkdown, type MatchingBench } from "./matching";
 import { picturesMarkdown, type PictureBench } from "./pictures";
 import type { ScanReport } from "./scans";
 import type { UncachedRenders } from "./uncached";
@@ -33,6 +34,7 @@ export type Report = {
   writes: WriteResult | SkippedEndpoint;
   diff: { rows: DiffBenchResult[] };
   pictures: PictureBench | null;
+  matching: MatchingBench | null;
   scans: ScanReport;
   uncached: UncachedRenders[];
   memory: { server: ProcessMemory | null; processes: ProcessMemory[]; serverStarts: number; runnerPeakRssMb: number };
@@ -170,6 +172,8 @@ export function renderMarkdown(r: Report): string {
 
   if (r.pictures) lines.push(...picturesMarkdown(r.pictures));
   else lines.push("## Provenance pictures and share cards", "", "⚠ Not measured: the run's log says why.", "");
+  if (r.matching) lines.push(...matchingMarkdown(r.matching));
+  else lines.push("## Claim matching", "", "⚠ Not measured: the run's log says why.", "");
   lines.push("## Memory", "");
   const s = r.memory.server;
   lines.push(s ? `- Server peak RSS (VmHWM of \`${s.name}\`, pid ${s.pid}): **${int(s.peakRssMb)} MB**.` : "- ⚠ The server's memory could not be read (no /proc).");

@@ -10,6 +10,7 @@ import { createToken } from "@/lib/auth/tokens";
 import { generateDataset, loadDataset, FULL_SHAPE, type DatasetShape } from "./dataset";
 import { openEmptyDatabase, provideDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from "./database";
 import { runDiffBench } from "./diff";
+import { runMatchingBench } from "./matching";
 import { runPictureBench } from "./pictures";
 import { runWatchBench, watchMarkdown } from "./watch";
 import { tablesScannedWhole } from "./scans";
@@ -332,7 +333,14 @@ async function main() {
       }),
     );
 
-        // The watcher on its own database and fixture sites, written to watch.json and watch.md.
+    const matching = await phase("matching", "claim matching", () =>
+      runMatchingBench(db, data.generated).catch((err: unknown) => {
+        console.error(`[bench] the matching bench failed: ${(err as Error).message}`);
+        return null;
+      }),
+    );
+
+    // The watcher on its own database and fixture sites, written to watch.json and watch.md.
     const watch = await phase("watcher", "the watcher", () =>
       runWatchBench().catch((err: unknown) => {
         console.error(`[bench] the watcher's bench failed: ${(err as Error).message}`);
@@ -368,6 +376,7 @@ async function main() {
       writes,
       diff: { rows: diffRows },
       pictures,
+      matching,
       scans,
       uncached,
       memory: { server: serverProcess, processes, serverStarts: launches, runnerPeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) },

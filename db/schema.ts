@@ -211,6 +211,10 @@ export const claimRevisions = pgTable(
     reason: text("reason"),
     editorId: integer("editor_id").references(() => editors.id),
     createdAt: createdAt(),
+    // PostgreSQL also keeps `search`, the statement and quote as the full-text index reads them,
+    // generated from both (migration 0007), so that search and claim matching read terms instead
+    // of parsing each candidate's text again. It is not declared here, so rows read or returned
+    // through drizzle (the API's claims, the audit log's before and after) do not carry it.
   },
   (t) => [
     primaryKey({ columns: [t.claimId, t.revision] }),

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { latestMigration, rows, type Db, type Executor } from "@/db";
+import { latestMigration, rows, textArray, type Db, type Executor } from "@/db";
 import { verifyAuditChain, type ChainVerdict } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 
@@ -74,7 +74,8 @@ export async function exportDatabase(db: Db, write: (chunk: string) => void | Pr
       };
       await write(`${JSON.stringify(header)}\n`);
       const counts: TableCounts = {};
-      for (const table of BACKUP_TABLES) counts[table.name] = await exportTable(tx, table, write);
+      const derived = await derivedColumns(tx);
+      for (const table of BACKUP_TABLES) counts[table.name] = await exportTable(tx, table, derived.get(table.name) ?? [], write);
       await write(`${JSON.stringify({ end: true, rows: counts } satisfies EndLine)}\n`);
       return counts;
     },
@@ -82,7 +83,7 @@ export async function exportDatabase(db: Db, write: (chunk: string) => void | Pr
   );
 }
 
-async function exportTable(tx: Executor, table: BackupTable, write: (chunk: string) => void | Promise<void>): Promise<number> {
+async function exportTable(tx: Executor, table: BackupTable, derived: string[], write: (chunk: string) => void | Promise<void>): Promise<number> {
   const prefix = `{"table":${JSON.stringify(table.name)},"row":`;
   let after: string[] | null = null;
   let count = 0;
@@ -90,7 +91,7 @@ async function exportTable(tx: Executor, table: BackupTable, write: (chunk: stri
     const where: SQL = after ? sql`where (${keyList(table, "t")}) > (${sql.join(after.map((v) => sql`${v}::bigint`), sql`, `)})` : sql``;
     const page = await rows<{ json: string; keys: string[] }>(
       tx,
-      sql`select to_jsonb(t)::text as json, array[${sql.join(table.key.map((k) => sql`t.${ident(k)}::text`), sql`, `)}] as keys
+      sql`select (to_jsonb(t) - ${textArray(derived)})::text as json, array[${sql.join(table.key.map((k) => sql`t.${ident(k)}::text`), sql`, `)}] as keys
           from ${ident(table.name)} t ${where}
           order by ${keyList(table, "t")}
           limit ${table.pageSize ?? PAGE_SIZE}`,
@@ -160,14 +161,16 @@ export async function importDatabase(db: Db, lines: AsyncIterable<string> | Iter
     }
 
     const counts: TableCounts = Object.fromEntries(names.map((n) => [n, 0]));
+    const written = await writtenColumns(tx);
     let tableIndex = 0;
     let batch: string[] = [];
     let batchChars = 0;
     const flush = async () => {
       if (batch.length === 0) return;
       const table = names[tableIndex]!;
+      const columns = sql.join((written.get(table) ?? []).map(ident), sql`, `);
       await tx.execute(
-        sql`insert into ${ident(table)} select * from jsonb_populate_recordset(null::${ident(table)}, ${`[${batch.join(",")}]`}::jsonb)`,
+        sql`insert into ${ident(table)} (${columns}) select ${columns} from jsonb_populate_recordset(null::${ident(table)}, ${`[${batch.join(",")}]`}::jsonb)`,
       );
       batch = [];
       batchChars = 0;
@@ -224,6 +227,28 @@ async function nonEmptyTables(tx: Executor, names: string[]): Promise<string[]> 
     ),
   );
   return found.map((r) => r.name);
+}
+
+/** Columns PostgreSQL computes from the others (claims' search terms): not exported, and made again on import. */
+async function derivedColumns(tx: Executor): Promise<Map<string, string[]>> {
+  return columnsOf(tx, sql`is_generated = 'ALWAYS'`);
+}
+
+/** The columns an import writes, per table: all but the derived ones. */
+async function writtenColumns(tx: Executor): Promise<Map<string, string[]>> {
+  return columnsOf(tx, sql`is_generated = 'NEVER'`);
+}
+
+async function columnsOf(tx: Executor, where: SQL): Promise<Map<string, string[]>> {
+  const found = await rows<{ table_name: string; columns: string[] }>(
+    tx,
+    sql`select table_name::text, array_agg(column_name::text order by ordinal_position) as columns
+        from information_schema.columns
+        where table_schema = 'public' and ${where}
+          and table_name in (${sql.join(BACKUP_TABLES.map((t) => sql`${t.name}`), sql`, `)})
+        group by table_name`,
+  );
+  return new Map(found.map((r) => [r.table_name, r.columns]));
 }
 
 /** Moves each identity sequence just past the largest restored id. */

@@ -56,14 +56,14 @@ export type SearchResults = {
 /**
  * Full-text search over claims (statement and quote, current revision), stories and outlets,
  * best match first. The matched expressions are those of the search indexes (migration
- * 0003_search), so the indexes serve them.
+ * 0003_search; claims' stored terms since 0007), so the indexes serve them.
  */
 export async function search(db: Executor, query: string, limit = RESULTS_PER_KIND): Promise<SearchResults> {
   const q = sql`websearch_to_tsquery('english', ${query})`;
   const [probe] = await rows<{ nodes: number }>(db, sql`select numnode(${q}) as nodes`);
   if (!probe || Number(probe.nodes) === 0) return { query, searchable: false, claims: [], stories: [], outlets: [] };
 
-  const claimDoc = sql`to_tsvector('english'::regconfig, r.text || ' ' || coalesce(r.quote, ''))`;
+  const claimDoc = sql`r.search`;
   const storyDoc = sql`to_tsvector('english'::regconfig, s.title || ' ' || coalesce(s.summary, ''))`;
   const outletDoc = sql`to_tsvector('english'::regconfig, o.name)`;
   const [claimRows, storyRows, outletRows] = await Promise.all([

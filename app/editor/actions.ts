@@ -83,12 +83,13 @@ export const createClaimAction = formAction(
   },
 );
 
-export const repeatAction = formAction({ access: "editor", input: repeatDecision }, async ({ earlier, later, action, baseRevision }, { db, actor }) => {
-  if (action === "dismiss") {
+export const repeatAction = formAction({ access: "editor", input: repeatDecision }, async (decision, { db, actor }) => {
+  const { earlier, later } = decision;
+  if (decision.action === "dismiss") {
     await dismissRepeat(db, actor, earlier, later);
     return { status: "ok", message: `Dismissed: claim ${later} is not a repeat of claim ${earlier}.` };
   }
-  const claim = await confirmRepeat(db, actor, earlier, later, baseRevision ?? 1);
+  const claim = await confirmRepeat(db, actor, earlier, later, decision.baseRevision);
   return { status: "ok", message: `Marked: claim ${claim.id} relays claim ${claim.current.relaysClaimId}.` };
 });
 

@@ -48,7 +48,8 @@ export async function unrelatedPairs(db: Executor, ids: number[]): Promise<Set<s
 
 export const pairKey = (a: number, b: number) => (a < b ? `${a}-${b}` : `${b}-${a}`);
 
-const byTime = (a: ClaimView, b: ClaimView) => a.assertedAt.getTime() - b.assertedAt.getTime() || a.id - b.id;
+/** Claims in the order they were made: by date asserted, then by id. */
+export const byTime = (a: Pick<ClaimView, "id" | "assertedAt">, b: Pick<ClaimView, "id" | "assertedAt">) => a.assertedAt.getTime() - b.assertedAt.getTime() || a.id - b.id;
 
 type Family = { core: ClaimView[]; members: ClaimView[]; scores: Map<number, number>; rootOf: (c: ClaimView) => ClaimView };
 
@@ -113,7 +114,11 @@ export async function appearancesOf(db: Executor, claim: ClaimView, relayChain: 
   const seen = new Map<number, ClaimView>();
   for (const c of [...far.members, ...near.core.filter((c) => isVisible(c, clock) || c.id === claim.id)]) seen.set(c.id, c);
   const byOutlet = new Map<number, ClaimView>();
-  for (const c of [...seen.values()].sort(byTime)) if (c.outlet.id !== first.outlet.id && !byOutlet.has(c.outlet.id)) byOutlet.set(c.outlet.id, c);
+  // The first appearance's own family may hold claims older than it (likeness is not transitive):
+  // those did not repeat it.
+  for (const c of [...seen.values()].sort(byTime)) {
+    if (byTime(c, first) > 0 && c.outlet.id !== first.outlet.id && !byOutlet.has(c.outlet.id)) byOutlet.set(c.outlet.id, c);
+  }
   const repeats = [...byOutlet.values()];
   const last = repeats.at(-1);
   return {

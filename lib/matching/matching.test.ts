@@ -1,7 +1,8 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as similarRoute } from "@/app/api/claims/similar/route";
 import { GET as claimRoute } from "@/app/api/claims/[id]/route";
-import { statusEvents } from "@/db/schema";
+import { auditEvents, statusEvents } from "@/db/schema";
 import { systemActor } from "@/lib/audit";
 import { createClaim, linkClaims, readClaim, reviseClaim } from "@/lib/claims";
 import { createDocument } from "@/lib/documents";
@@ -178,6 +179,13 @@ describe(`first appearance and spread, on ${testEngine()}`, () => {
     const res = await call(claimRoute, { url: `/api/claims/${unmarked}`, params: { id: unmarked } });
     expect(res.body.firstAppearance).toMatchObject({ claimId: origin, outlet: { slug: "screen-insider", name: "Screen Insider" }, assertedAt: at(14, 9).replace("Z", ".000Z"), via: "match" });
     expect(res.body.spread.outlets).toBe(3);
+    expect(res.body.spread.repeats.every((r: { assertedAt: string }) => r.assertedAt > res.body.firstAppearance.assertedAt)).toBe(true);
+    // The terms PostgreSQL keeps for matching stay in the database: not in the API, not in the audit log.
+    expect(res.body.revisions.length).toBeGreaterThan(0);
+    for (const revision of res.body.revisions) expect(revision).not.toHaveProperty("search");
+    const audited = await database.db.select().from(auditEvents).where(eq(auditEvents.entity, "claim"));
+    expect(audited.length).toBeGreaterThan(0);
+    for (const event of audited) expect(JSON.stringify(event.after)).not.toContain('"search"');
     const [claim] = claimJsonLd(await readClaim(unmarked), (p) => `https://claimtrail.example${p}`)["@graph"] as any[];
     expect(claim.firstAppearance.publisher.name).toBe("Screen Insider");
     expect(claim.appearance.map((a: any) => a.publisher.name)).toEqual(["Reel World", "Screen Insider", "Film Beat", "Cinema Daily"]);

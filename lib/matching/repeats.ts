@@ -6,7 +6,7 @@ import { loadGraph, type ClaimView } from "@/lib/claims/graph";
 import { reviseClaim, type ClaimWithRevision } from "@/lib/claims/write";
 import { clockFrom } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
-import { pairKey, unrelatedPairs } from "./appearance";
+import { byTime, pairKey, unrelatedPairs } from "./appearance";
 import { matchClaims, REPEAT_AT } from "./similar";
 
 /** A claim worded like an earlier claim of another outlet, and not marked as relaying anything. */
@@ -23,7 +23,8 @@ export type RepeatsPage = {
 /** Claims looked at per page: each costs one match query. */
 export const REPEATS_PAGE = 50;
 
-const earlierOf = (a: ClaimView, b: ClaimView) => a.assertedAt.getTime() - b.assertedAt.getTime() || a.id - b.id;
+/** Matches read per claim: older claims of other outlets are wanted, so more than the first are asked for. */
+const MATCHES = 10;
 
 /**
  * Likely relays not yet marked: among the newest claims without a relay (logged before `olderThan`
@@ -40,7 +41,7 @@ export async function findLikelyRepeats(db: Executor, options: { olderThan?: num
         order by c.id desc limit ${REPEATS_PAGE + 1}`,
   );
   const page = recent.slice(0, REPEATS_PAGE).map((r) => ({ id: Number(r.id), text: String(r.text) }));
-  const found = await Promise.all(page.map((c) => matchClaims(db, c.text, { limit: 5, threshold: REPEAT_AT, exclude: [c.id] })));
+  const found = await Promise.all(page.map((c) => matchClaims(db, c.text, { limit: MATCHES, threshold: REPEAT_AT, exclude: [c.id] })));
   const ids = new Set(page.map((c) => c.id));
   for (const matches of found) for (const m of matches) ids.add(m.claimId);
   const [graph, unrelated] = await Promise.all([loadGraph(db, { claimIds: [...ids] }, clockFrom({})), unrelatedPairs(db, page.map((c) => c.id))]);
@@ -50,7 +51,7 @@ export async function findLikelyRepeats(db: Executor, options: { olderThan?: num
     if (!later) return;
     for (const m of found[i]!) {
       const earlier = graph.claims.get(m.claimId);
-      if (!earlier || earlierOf(earlier, later) >= 0 || earlier.outlet.id === later.outlet.id || unrelated.has(pairKey(earlier.id, later.id))) continue;
+      if (!earlier || byTime(earlier, later) >= 0 || earlier.outlet.id === later.outlet.id || unrelated.has(pairKey(earlier.id, later.id))) continue;
       repeats.push({ later, earlier, score: m.score });
       return;
     }
@@ -63,7 +64,7 @@ async function orderedPair(db: Executor, a: number, b: number): Promise<[number,
   if (a === b) throw new AppError("unprocessable", "A claim cannot repeat itself.", { earlier: ["Pick two different claims."] });
   const found = await db.select({ id: claims.id, assertedAt: claims.assertedAt }).from(claims).where(sql`${claims.id} in (${a}, ${b})`);
   if (found.length < 2) throw new AppError("unprocessable", `Claim ${found[0]?.id === a ? b : a} does not exist.`, { earlier: ["No such claim."] });
-  found.sort((x, y) => x.assertedAt.getTime() - y.assertedAt.getTime() || x.id - y.id);
+  found.sort(byTime);
   return [found[0]!.id, found[1]!.id];
 }
 

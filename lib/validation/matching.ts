@@ -10,7 +10,9 @@ export const similarQuery = z.object({
   text: cleanText(5000, "The text")
     .transform((t) => t.trim())
     .refine((t) => t.length > 0, "The text is required.")
-    .describe("A statement or a quote, in any language; fewer than two words that matter match nothing."),
+    .describe(
+      "A statement or a quote; fewer than two words that matter match nothing. Words are read as English; in scripts written without spaces (Chinese, Japanese) a run of text between punctuation counts as one word, so only a run written the same way matches.",
+    ),
   story: slug.optional().describe("Only claims of this story."),
   limit: z.coerce
     .number({ error: "The limit must be a number." })
@@ -36,12 +38,11 @@ export const claimLogForm = claimForm
   .refine((f) => f.linkTo === undefined || f.linkKind !== undefined, { message: "Choose how the new claim links to it.", path: ["linkKind"] });
 
 /** A likely repeat confirmed (the later claim relays the earlier) or dismissed. */
-export const repeatDecision = z.strictObject({
-  earlier: id,
-  later: id,
-  action: z.enum(["confirm", "dismiss"]),
-  baseRevision: z.coerce.number().int().positive().optional(),
-});
+export const repeatDecision = z.discriminatedUnion("action", [
+  z.strictObject({ earlier: id, later: id, action: z.literal("dismiss"), baseRevision: z.coerce.number().int().positive().optional() }),
+  // Marking the relay is an edit of the later claim, made against the revision the editor saw.
+  z.strictObject({ earlier: id, later: id, action: z.literal("confirm"), baseRevision: z.coerce.number().int().positive() }),
+]);
 
 /** The editor's list of likely repeats: a page of older claims, or one story's. */
 export const repeatsQuery = z.object({ olderThan: id.optional(), story: slug.optional() });

@@ -10,6 +10,22 @@ import { Diff } from "@/app/components/diff";
 /** The kinds of link, in the order the forms offer them (the schema's enum, which the client cannot import). */
 export const LINK_KINDS = ["corrects", "contradicts", "confirms", "supersedes", "retracts"] as const satisfies readonly LinkKind[];
 
+/** The kind of a link, chosen from a list. */
+export function LinkKindField({ id, label, name, value, onChange }: { id: string; label: string; name: string; value: string; onChange: (kind: string) => void }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} value={value} onChange={(e) => onChange(e.target.value)}>
+        {LINK_KINDS.map((k) => (
+          <option key={k} value={k}>
+            {k}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** Links this claim to an older one, with a live preview of the words and the status it changes. */
 export function LinkForm({ fromId, candidates }: { fromId: number; candidates: { id: number; label: string }[] }) {
   const [state, action, pending] = useServerAction(linkAction);
@@ -37,16 +53,7 @@ export function LinkForm({ fromId, candidates }: { fromId: number; candidates: {
           {state.message}
         </p>
       )}
-      <div className="field">
-        <label htmlFor={`${id}-kind`}>This claim…</label>
-        <select id={`${id}-kind`} name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-          {LINK_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {k}
-            </option>
-          ))}
-        </select>
-      </div>
+      <LinkKindField id={`${id}-kind`} label="This claim…" name="kind" value={kind} onChange={setKind} />
       <div className="field">
         <label htmlFor={`${id}-target`}>…the claim</label>
         <input id={`${id}-target`} name="targetClaimId" list={`${id}-candidates`} value={target} onChange={(e) => setTarget(e.target.value)} aria-invalid={state.fields?.targetClaimId ? true : undefined} />

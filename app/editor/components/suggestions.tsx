@@ -6,7 +6,7 @@ import { formatDate } from "@/lib/format";
 import type { SimilarClaim } from "@/lib/matching";
 import { mergeMatches } from "@/lib/matching/merge";
 import { useFormState } from "./form";
-import { LINK_KINDS } from "./link-form";
+import { LinkKindField } from "./link-form";
 
 const LIMIT = 5;
 const PAUSE_MS = 300;
@@ -99,16 +99,7 @@ function LiveSuggestions({ story }: { story: string }) {
         </p>
         {claims.length > 0 && (
           <>
-            <div className="field">
-              <label htmlFor={`${id}-kind`}>A link made from this list</label>
-              <select id={`${id}-kind`} name="linkKind" value={kind} onChange={(e) => setKind(e.target.value)}>
-                {LINK_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {k}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <LinkKindField id={`${id}-kind`} label="A link made from this list" name="linkKind" value={kind} onChange={setKind} />
             <ol className="suggestion-list">
               {claims.map((c) => (
                 <li key={c.id} aria-label={`Claim ${c.id}, ${c.outlet.name}`}>
