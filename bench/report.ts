@@ -1,3 +1,4 @@
+import { SERVER_TITLE } from "@/lib/edge";
 import type { DiffBenchResult } from "./diff";
 import { matchingMarkdown, type MatchingBench } from "./matching";
 import { picturesMarkdown, type PictureBench } from "./pictures";
@@ -94,7 +95,7 @@ export function renderMarkdown(r: Report): string {
     `- Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, ${r.machine.platform} ${r.machine.release}; load average ${avg(r.machine.loadAverage.start)} at start, ${avg(r.machine.loadAverage.end)} at end (shared machine: quote ratios, not absolutes).`,
     `- Node ${r.node}, Next ${r.next ?? "?"}, commit ${r.git.commit?.slice(0, 10) ?? "?"}${r.git.dirty ? " with uncommitted changes" : ""}; the whole run took ${int(r.totalSeconds)} s.`,
     `- Data set (seed ${c.dataset.seed}) on PostgreSQL: ${int(d.stories ?? 0)} stories, ${int(d.claims ?? 0)} claims (the largest story ${int(r.dataset.probes.largeStoryClaims)}), ${int(d.links ?? 0)} links, ${int(d.documents ?? 0)} documents with ${int(d.document_versions ?? 0)} versions, ${int(d.outlets ?? 0)} outlets; generated and loaded in ${r.phasesSeconds.load ?? "?"} s.`,
-    `- Load: autocannon, ${c.connections} connections, ${c.seconds} s per endpoint after a ${c.warmupSeconds} s warm-up, ${c.timeoutSeconds} s timeout, against \`next start\`.`,
+    `- Load: autocannon, ${c.connections} connections, ${c.seconds} s per endpoint after a ${c.warmupSeconds} s warm-up, ${c.timeoutSeconds} s timeout, against \`npm start\` (server.ts in front of Next).`,
     "",
   );
 
@@ -178,7 +179,7 @@ export function renderMarkdown(r: Report): string {
   const s = r.memory.server;
   lines.push(s ? `- Server peak RSS (VmHWM of \`${s.name}\`, pid ${s.pid}): **${int(s.peakRssMb)} MB**.` : "- ⚠ The server's memory could not be read (no /proc).");
   if (r.memory.serverStarts > 1) lines.push(`- The server was started ${r.memory.serverStarts} times (restarted after runs it could not work off); the peak is the largest of all of them.`);
-  const others = r.memory.processes.filter((p) => p.pid !== s?.pid && !p.name.startsWith("next-server"));
+  const others = r.memory.processes.filter((p) => p.pid !== s?.pid && !p.name.startsWith(SERVER_TITLE));
   if (others.length) lines.push(`- Other processes in the server's tree: ${others.map((p) => `\`${p.name}\` ${int(p.peakRssMb)} MB`).join(", ")}.`);
   lines.push(`- Bench process (data set, autocannon, word diff): ${int(r.memory.runnerPeakRssMb)} MB.`, "");
   return lines.join("\n");

@@ -7,6 +7,7 @@ import { rows, type Database } from "@/db";
 import { systemActor, verifyAuditChain } from "@/lib/audit";
 import { createEditor } from "@/lib/auth/editors";
 import { createToken } from "@/lib/auth/tokens";
+import { SERVER_TITLE } from "@/lib/edge";
 import { generateDataset, loadDataset, FULL_SHAPE, type DatasetShape } from "./dataset";
 import { openEmptyDatabase, provideDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from "./database";
 import { runDiffBench } from "./diff";
@@ -170,7 +171,7 @@ async function main() {
       await waitForHealth(resources.server, { logFile });
       return resources.server;
     };
-    await phase("start", `next start (scripts/start.sh) on port ${port}`, launch);
+    await phase("start", `npm start (scripts/start.sh) on port ${port}`, launch);
     const serverPids = () => resources.server?.pids() ?? [];
     const memory = watchMemory(serverPids);
     const otherQueries = sql`from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state = 'active'`;
@@ -316,7 +317,7 @@ async function main() {
     );
 
     const processes = memory.stop();
-    const serverProcess = processes.find((p) => p.name.startsWith("next-server")) ?? processes[0] ?? null;
+    const serverProcess = processes.find((p) => p.name.startsWith(SERVER_TITLE)) ?? processes[0] ?? null;
     await resources.server?.stop();
 
     const diffRows = await phase("diff", "word diff", () =>

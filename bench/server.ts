@@ -79,7 +79,7 @@ export async function freePort(from = 3400, to = 3410): Promise<number> {
 
 export type Server = {
   url: string;
-  /** The process spawned: `next start`, leader of its own process group. */
+  /** The process spawned: the server of `npm start`, leader of its own process group. */
   pid: number;
   /** The spawned process and every descendant alive now. */
   pids(): number[];
@@ -121,7 +121,7 @@ function descendants(root: number): number[] {
 }
 
 /**
- * The server as `npm start` runs it (scripts/start.sh: `next start` with its V8 settings) on the
+ * The server as `npm start` runs it (scripts/start.sh: server.ts in front of Next, with its V8 settings) on the
  * bench database, spawned without npm in a process group of its own, so stopping the group stops
  * whatever server process it forked.
  */
@@ -180,7 +180,7 @@ export async function waitForHealth(server: Server, options: { logFile: string; 
   const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (server.exited()) throw new Error(`next start exited before answering:\n${tail(options.logFile)}`);
+    if (server.exited()) throw new Error(`the server exited before answering:\n${tail(options.logFile)}`);
     let health: { ok?: boolean; database?: string } | null = null;
     try {
       const response = await fetch(`${server.url}/api/health`, { signal: AbortSignal.timeout(2_000) });

@@ -79,6 +79,19 @@ export const sessions = pgTable(
   (t) => [index("sessions_editor_idx").on(t.editorId)],
 );
 
+/** Attempts per key (a sign-in's account or address) in the window of their limit, shared by every instance (lib/auth/rate-limit.ts). */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    hits: ts("hits").array().notNull(),
+    // Whether the last attempt was refused, as the upsert that made it decided.
+    refused: boolean("refused").notNull().default(false),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [index("rate_limits_updated_idx").on(t.updatedAt)],
+);
+
 export const apiTokens = pgTable(
   "api_tokens",
   {

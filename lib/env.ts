@@ -10,6 +10,9 @@ const envSchema = databaseEnv.extend({
   SEED_DIR: z.string().min(1).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   PAGE_CACHE: booleanFlag.default(true),
+  // Proxies of the deployment's own in front of the server (nginx, a load balancer): the client's
+  // address is the one the outermost of them saw. 0 reads the connection alone.
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   // The watcher (lib/watch/): whether `npm start` runs it, and the bounds of what it fetches.
   WATCHER: booleanFlag.default(true),
   CAPTURE_ALLOW_PRIVATE_HOSTS: z

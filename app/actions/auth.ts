@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { checkPassword } from "@/lib/auth/editors";
-import { signInLimits } from "@/lib/auth/rate-limit";
+import { attempt, resetLimit, SIGN_IN_LIMITS } from "@/lib/auth/rate-limit";
 import { completeSetup } from "@/lib/auth/sessions";
 import { clientAddress, startSession, stopSession } from "@/lib/auth/web";
 import { formAction, type FormState } from "@/lib/forms";
@@ -10,13 +10,14 @@ import { setupInput, signInInput } from "@/lib/validation";
 
 export const signIn = formAction({ access: "anyone", input: signInInput, secret: ["password"] }, async (input, { db, values }) => {
   const { password: _p, ...kept } = values;
-  const address = await clientAddress();
-  for (const check of [signInLimits.perAccount.attempt(input.email.toLowerCase()), signInLimits.perAddress.attempt(address)]) {
+  const account = input.email.toLowerCase();
+  const checks = await Promise.all([attempt(db, SIGN_IN_LIMITS.perAccount, account), attempt(db, SIGN_IN_LIMITS.perAddress, await clientAddress())]);
+  for (const check of checks) {
     if (!check.allowed) return { status: "error", message: `Too many attempts. Try again in ${Math.ceil(check.retryAfter / 60)} minutes.`, values: kept };
   }
   const editor = await checkPassword(db, input.email, input.password);
   if (!editor) return { status: "error", message: "That email and password do not match an active editor.", values: kept };
-  signInLimits.perAccount.reset(input.email.toLowerCase());
+  await resetLimit(db, SIGN_IN_LIMITS.perAccount, account);
   await startSession(editor);
   return { redirect: input.next };
 });

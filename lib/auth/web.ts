@@ -55,7 +55,8 @@ export async function stopSession(): Promise<void> {
   jar.delete(SESSION_COOKIE);
 }
 
+/** The client's address, as the server in front of Next (server.ts) found it under TRUST_PROXY_HOPS. */
 export async function clientAddress(): Promise<string> {
   const h = await headers();
-  return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || "local";
+  return h.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
 }
