@@ -1,6 +1,6 @@
 import type { NextConfig } from "next";
-import { DATA_POLICY, NOT_PAGE_SOURCES as NOT_PAGES, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "./lib/security-headers";
-const fixedHeaders = [["Content-Security-Policy", DATA_POLICY], ...SECURITY_HEADERS].map(([key, value]) => ({ key, value }));
+import { FIXED_HEADERS, NOT_PAGE_SOURCES as NOT_PAGES, STRICT_TRANSPORT_SECURITY } from "./lib/security-headers";
+const fixedHeaders = FIXED_HEADERS.map(([key, value]) => ({ key, value }));
 
 const config: NextConfig = {
   // PGlite ships a WASM build of PostgreSQL; bundling it would copy that into .next/static.

@@ -1,8 +1,9 @@
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import next from "next";
-import { clientAddressOf, FIXED_HEADERS, ownTarget, SERVER_TITLE } from "@/lib/edge";
+import { clientAddressOf, ownTarget, SERVER_TITLE } from "@/lib/edge";
 import { env } from "@/lib/env";
+import { FIXED_HEADERS } from "@/lib/security-headers";
 
 // `npm start` (scripts/start.sh): Next's request handler behind a plain HTTP server, which turns
 // away requests for other sites, fixes the client's address, and gives every response the

@@ -75,8 +75,8 @@ export async function exportDatabase(db: Db, write: (chunk: string) => void | Pr
       };
       await write(`${JSON.stringify(header)}\n`);
       const counts: TableCounts = {};
-      const derived = await derivedColumns(tx);
-      for (const table of BACKUP_TABLES) counts[table.name] = await exportTable(tx, table, derived.get(table.name) ?? [], write);
+      const columns = await columnsOf(tx);
+      for (const table of BACKUP_TABLES) counts[table.name] = await exportTable(tx, table, columns.get(table.name)?.derived ?? [], write);
       await write(`${JSON.stringify({ end: true, rows: counts } satisfies EndLine)}\n`);
       return counts;
     },
@@ -162,16 +162,16 @@ export async function importDatabase(db: Db, lines: AsyncIterable<string> | Iter
     }
 
     const counts: TableCounts = Object.fromEntries(names.map((n) => [n, 0]));
-    const written = await writtenColumns(tx);
+    const columns = await columnsOf(tx);
     let tableIndex = 0;
     let batch: string[] = [];
     let batchChars = 0;
     const flush = async () => {
       if (batch.length === 0) return;
       const table = names[tableIndex]!;
-      const columns = sql.join((written.get(table) ?? []).map(ident), sql`, `);
+      const written = sql.join((columns.get(table)?.written ?? []).map(ident), sql`, `);
       await tx.execute(
-        sql`insert into ${ident(table)} (${columns}) select ${columns} from jsonb_populate_recordset(null::${ident(table)}, ${`[${batch.join(",")}]`}::jsonb)`,
+        sql`insert into ${ident(table)} (${written}) select ${written} from jsonb_populate_recordset(null::${ident(table)}, ${`[${batch.join(",")}]`}::jsonb)`,
       );
       batch = [];
       batchChars = 0;
@@ -230,26 +230,21 @@ async function nonEmptyTables(tx: Executor, names: string[]): Promise<string[]> 
   return found.map((r) => r.name);
 }
 
-/** Columns PostgreSQL computes from the others (claims' search terms): not exported, and made again on import. */
-async function derivedColumns(tx: Executor): Promise<Map<string, string[]>> {
-  return columnsOf(tx, sql`is_generated = 'ALWAYS'`);
-}
-
-/** The columns an import writes, per table: all but the derived ones. */
-async function writtenColumns(tx: Executor): Promise<Map<string, string[]>> {
-  return columnsOf(tx, sql`is_generated = 'NEVER'`);
-}
-
-async function columnsOf(tx: Executor, where: SQL): Promise<Map<string, string[]>> {
-  const found = await rows<{ table_name: string; columns: string[] }>(
+/**
+ * Each exported table's columns: those an import writes, and those PostgreSQL derives from them
+ * (claims' search terms), which are not exported and are made again on import.
+ */
+async function columnsOf(tx: Executor): Promise<Map<string, { written: string[]; derived: string[] }>> {
+  const found = await rows<{ table_name: string; written: string[]; derived: string[] }>(
     tx,
-    sql`select table_name::text, array_agg(column_name::text order by ordinal_position) as columns
+    sql`select table_name::text,
+               coalesce(array_agg(column_name::text order by ordinal_position) filter (where is_generated = 'NEVER'), '{}') as written,
+               coalesce(array_agg(column_name::text order by ordinal_position) filter (where is_generated = 'ALWAYS'), '{}') as derived
         from information_schema.columns
-        where table_schema = 'public' and ${where}
-          and table_name in (${sql.join(BACKUP_TABLES.map((t) => sql`${t.name}`), sql`, `)})
+        where table_schema = 'public' and table_name in (${sql.join(BACKUP_TABLES.map((t) => sql`${t.name}`), sql`, `)})
         group by table_name`,
   );
-  return new Map(found.map((r) => [r.table_name, r.columns]));
+  return new Map(found.map((r) => [r.table_name, { written: r.written, derived: r.derived }]));
 }
 
 /** Moves each identity sequence just past the largest restored id. */

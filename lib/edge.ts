@@ -1,13 +1,8 @@
-import { DATA_POLICY, SECURITY_HEADERS } from "@/lib/security-headers";
-
 // What the server in front of Next (server.ts) decides before the framework sees a request: which
 // requests are for this site at all, who sent them, and the headers no response goes without.
 
 /** The server process's title. */
 export const SERVER_TITLE = "claimtrail-server";
-
-/** Every response's headers unless the app sets its own: redirects and the framework's errors included. */
-export const FIXED_HEADERS: ReadonlyArray<readonly [string, string]> = [["Content-Security-Policy", DATA_POLICY], ...SECURITY_HEADERS];
 
 /**
  * The path a request asks for, or null when it asks for another site. A target in absolute form

@@ -28,6 +28,9 @@ export const STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
 /** The policy of responses that are not pages: nothing in them may load or run, or be framed. */
 export const DATA_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/** The headers of every response that is not a page, and of any the app does not answer itself (server.ts). */
+export const FIXED_HEADERS: ReadonlyArray<readonly [string, string]> = [["Content-Security-Policy", DATA_POLICY], ...SECURITY_HEADERS];
+
 /** A page's policy: its scripts and styles run only with this response's nonce. */
 export function pagePolicy(nonce: string, https: boolean): string {
   // Development needs eval for React's error overlays and injects styles without the nonce when
