@@ -16,6 +16,8 @@ describe("which requests are for this site", () => {
     expect(ownTarget("http://claimtrail.example/", undefined)).toBeNull();
     expect(ownTarget("*", "claimtrail.example")).toBeNull();
     expect(ownTarget("claimtrail.example:443", "claimtrail.example")).toBeNull();
+    // A Host header that is no host at all is refused, not thrown over.
+    expect(ownTarget("http://claimtrail.example/", "claim trail")).toBeNull();
   });
 });
 

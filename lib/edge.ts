@@ -17,8 +17,17 @@ export function ownTarget(target: string, host: string | undefined): string | nu
   } catch {
     return null;
   }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || !host || url.host !== new URL(`http://${host}`).host) return null;
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || !host || url.host !== hostOf(host)) return null;
   return `${url.pathname}${url.search}`;
+}
+
+/** A Host header as a URL names it (lower case, default port dropped), or null when it names nothing. */
+function hostOf(header: string): string | null {
+  try {
+    return new URL(`http://${header}`).host;
+  } catch {
+    return null;
+  }
 }
 
 /**
