@@ -15,7 +15,7 @@ export type { ClaimDetail } from "./detail";
 export { ANNOTATION_PROFILE } from "./annotation";
 export { CITATION_TYPES, type CitationFormat } from "./citation";
 export { diffClaimTexts, type TextPairDiff } from "./diffs";
-export type { ClaimView, LinkView } from "./graph";
+export type { ClaimOutline, ClaimView, LinkView } from "./graph";
 export { createClaim, linkClaims, reviseClaim, type ClaimWithRevision } from "./write";
 
 /** A claim at a clock: its status, relay chain, links in and out, and revisions. */

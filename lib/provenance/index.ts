@@ -2,15 +2,15 @@ import { sql } from "drizzle-orm";
 import { getDb, rows, type Executor } from "@/db";
 import { memo } from "@/lib/cache";
 import { readClaim } from "@/lib/claims";
-import { linkViewOf, loadGraph } from "@/lib/claims/graph";
+import { linkViewOf, loadClaimViews, loadGraph } from "@/lib/claims/graph";
 import { clockKey, type Clock, type ClockQuery } from "@/lib/clock";
 import { instantParam, truncate } from "@/lib/format";
 import { isEdgeVisible, isVisible } from "@/lib/status";
-import { readStory } from "@/lib/stories";
+import { readStoryOutline } from "@/lib/stories";
 import { drawLayout } from "./draw";
 import { layOut, type Layout } from "./layout";
 import { drawStrip } from "./strip";
-import { pictureOf, type Picture, type PictureEdge, type PictureNode } from "./picture";
+import { CLAIM_LIMIT, groupedPictureOf, pictureOf, pictureSize, type Picture, type PictureEdge, type PictureNode } from "./picture";
 
 // The provenance pictures of stories and claims: laid out and drawn once per write and clock, as
 // the pages they sit in are.
@@ -42,19 +42,23 @@ async function draw(picture: Picture, prefix: string): Promise<DrawnPicture> {
   };
 }
 
-/** The story's relays and links at a clock, grouped by question. */
+/**
+ * The story's relays and links at a clock, grouped by question. A story too large to draw claim by
+ * claim is drawn from its outline; a smaller one has its claims read in full for their words.
+ */
 export const readStoryPicture = (slug: string, q: ClockQuery = {}): Promise<DrawnPicture> =>
   memo(`story-picture|${slug}|${clockKey(q)}`, async () => {
-    const story = await readStory(slug, q);
-    const picture = pictureOf({
-      title: `Who reported what in “${story.story.title}”, and who relayed or answered whom`,
-      questions: story.questions,
-      claims: story.claims,
-      neighbours: story.neighbours,
-      links: story.links,
-      listHref: `/stories/${story.story.slug}#timeline`,
-    });
-    return draw(picture, "story-graph");
+    const outline = await readStoryOutline(slug, q);
+    const input = {
+      title: `Who reported what in “${outline.story.title}”, and who relayed or answered whom`,
+      questions: outline.questions,
+      links: outline.links,
+      listHref: `/stories/${outline.story.slug}#timeline`,
+    };
+    if (pictureSize(outline) > CLAIM_LIMIT) return draw(groupedPictureOf({ ...input, claims: outline.claims, neighbours: outline.neighbours }), "story-graph");
+    const full = await loadClaimViews(await getDb(), outline.graph, [...outline.claims, ...outline.neighbours].map((c) => c.id));
+    const inFull = (claims: { id: number }[]) => claims.flatMap((c) => full.get(c.id) ?? []);
+    return draw(pictureOf({ ...input, claims: inFull(outline.claims), neighbours: inFull(outline.neighbours) }), "story-graph");
   });
 
 /** The picture alone, as a file of its own. */
@@ -69,7 +73,7 @@ export async function storyPictureFile(slug: string, q: ClockQuery = {}): Promis
  */
 export const readStoryStrip = (slug: string, q: ClockQuery = {}): Promise<string | null> =>
   memo(`story-strip|${slug}|${clockKey(q)}`, async () => {
-    const { story, timeline } = await readStory(slug, { knownAt: q.knownAt });
+    const { story, timeline } = await readStoryOutline(slug, { knownAt: q.knownAt });
     const href = (at: Date) => {
       const params = new URLSearchParams({ asOf: instantParam(at), ...(q.knownAt && { knownAt: instantParam(q.knownAt) }) });
       return `/stories/${story.slug}?${params}`;

@@ -1,3 +1,4 @@
+import type { ClaimOutline } from "@/lib/claims/graph";
 import { formatDate, plural } from "@/lib/format";
 import type { TimelineEvent } from "@/lib/stories";
 import { timeOf } from "@/lib/time";
@@ -17,7 +18,9 @@ const KIND_WORDS: Record<Kind, [string, string]> = {
 };
 const COLOUR: Record<Kind, string> = { report: "#0b57a4", relay: "#7a8089", link: "#8a1212", edit: "#4a2a7a" };
 
-const kindOf = (e: TimelineEvent): Kind => (e.type === "claim" ? (e.claim.relaysClaimId ? "relay" : "report") : e.type === "link" ? "link" : "edit");
+type Event = TimelineEvent<ClaimOutline>;
+
+const kindOf = (e: Event): Kind => (e.type === "claim" ? (e.claim.relaysClaimId ? "relay" : "report") : e.type === "link" ? "link" : "edit");
 
 const DAY = 86_400_000;
 const WIDTH = 720;
@@ -57,7 +60,7 @@ const tickLabel = (t: number, span: number) => formatDate(new Date(t), span <= 2
  * The strip for a story's events (all it holds, as known at the page's knownAt), with the as-of
  * date marked and what came after it faded. `href` gives the address of the account as of an instant.
  */
-export function drawStrip(events: TimelineEvent[], options: { asOf?: Date; href: (at: Date) => string; title: string }): string | null {
+export function drawStrip(events: Event[], options: { asOf?: Date; href: (at: Date) => string; title: string }): string | null {
   if (events.length === 0) return null;
   const first = timeOf(events[0]!.at);
   const last = timeOf(events.at(-1)!.at);

@@ -1,34 +1,39 @@
 import { getDb } from "@/db";
 import { memo } from "@/lib/cache";
-import type { ClaimView } from "@/lib/claims";
 import { clockFrom, clockKey, type ClockQuery } from "@/lib/clock";
-import { loadStory, neighboursOf, storyStops, storyViewFrom, type StoryView } from "./account";
+import { loadStory, loadStoryOutline, storyReadOf, type StoryOutline, type StoryRead, type StoryView } from "./account";
 import { loadStoryChanges, type StoryChanges } from "./changes";
+import { loadStoryPage, type StoryPage } from "./page";
 import { provenanceOf } from "./provenance";
 import { listStories, listStoriesWithLatestChange, type StoryList } from "./list";
-import { timelineOf, type TimelineEvent } from "./timeline";
 
 // The stories area: every page and API route reads a story through these, cached until the next
 // write. Writes are re-exported from ./write.
 
-export type { QuestionView, StoryView } from "./account";
+export type { QuestionView, StoryOutline, StoryRead, StoryView } from "./account";
 export type { StoryChanges } from "./changes";
 export { describeChange, STORIES_PER_PAGE, type LatestChange, type StoryList } from "./list";
+export type { ShownQuestion, StoryPage } from "./page";
 export type { TimelineEvent } from "./timeline";
 export { addQuestion, createStory } from "./write";
 
-/**
- * A story at a clock: its account, the dated events of its timeline, the stops of its as-of view,
- * and the claims of other stories its own relay or link with.
- */
-export type StoryRead = StoryView & { timeline: TimelineEvent[]; stops: Date[]; neighbours: ClaimView[] };
-
+/** A story at a clock with every claim in full: for the API, feeds, cards and editors. */
 export const readStory = (slug: string, q: ClockQuery = {}): Promise<StoryRead> =>
-  memo(`story|${slug}|${clockKey(q)}`, async () => {
-    const loaded = await loadStory(await getDb(), slug, clockFrom(q));
-    const view = storyViewFrom(loaded.story, loaded.questions, loaded.graph);
-    return { ...view, timeline: timelineOf(view, loaded.graph), stops: storyStops(loaded), neighbours: neighboursOf(view, loaded.graph) };
+  memo(`story|${slug}|${clockKey(q)}`, async () => storyReadOf(await loadStory(await getDb(), slug, clockFrom(q))));
+
+/**
+ * The same story from outlines: every status, answer, event and stop, without any claim's words
+ * or source. What a reader sees of a large story is a small part of it: this is the cheap whole.
+ */
+export const readStoryOutline = (slug: string, q: ClockQuery = {}): Promise<StoryOutline> =>
+  memo(`story-outline|${slug}|${clockKey(q)}`, async () => {
+    const loaded = await loadStoryOutline(await getDb(), slug, clockFrom(q));
+    return { ...storyReadOf(loaded), graph: loaded.graph };
   });
+
+/** The story's page: its account and one page of its timeline, with the claims shown read in full. */
+export const readStoryPage = (slug: string, q: ClockQuery & { page?: number } = {}): Promise<StoryPage> =>
+  memo(`story-page|${slug}|${clockKey(q)}|${q.page ?? 1}`, async () => loadStoryPage(await getDb(), await readStoryOutline(slug, q), q.page));
 
 /** The story as the API serves it (its account, without timeline and stops), serialised once per write. */
 export const readStoryJson = (slug: string, q: ClockQuery = {}): Promise<string> =>

@@ -4,7 +4,7 @@ import { connection } from "next/server";
 import { AsOfControl } from "@/app/components/as-of";
 import { ClaimSource, ClaimSummary, Quote, RelayNotice, sourceEditSentence } from "@/app/components/claim";
 import { orNotFound } from "@/app/components/load";
-import { Pager, pageOf } from "@/app/components/pager";
+import { Pager } from "@/app/components/pager";
 import { ProvenanceFigure } from "@/app/components/provenance";
 import { QueryProblems } from "@/app/components/problems";
 import { hrefWith, readSearchParams, type SearchParams } from "@/app/components/query";
@@ -15,7 +15,7 @@ import type { ClaimView } from "@/lib/claims";
 import { formatInstant, instantParam, plural, truncate } from "@/lib/format";
 import { describeLink, replaces } from "@/lib/links";
 import { readStoryPicture, readStoryStrip } from "@/lib/provenance";
-import { readStory, type QuestionView, type TimelineEvent } from "@/lib/stories";
+import { readStoryOutline, readStoryPage, type ShownQuestion, type TimelineEvent } from "@/lib/stories";
 import { storyPageQuery } from "@/lib/validation";
 
 type Props = { params: Promise<{ slug: string }>; searchParams: SearchParams };
@@ -23,7 +23,7 @@ type Props = { params: Promise<{ slug: string }>; searchParams: SearchParams };
 export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
   const { slug } = await params;
   const { data: query } = await readSearchParams(searchParams, storyPageQuery);
-  const { story } = await orNotFound(readStory(slug, query));
+  const { story } = await orNotFound(readStoryOutline(slug, query));
   const path = `/stories/${story.slug}`;
   const description = truncate(story.summary ?? `What was reported about “${story.title}”, and how it was corrected.`, 200);
   return {
@@ -54,9 +54,8 @@ function Answer({ claim }: { claim: ClaimView }) {
   );
 }
 
-function Question({ question }: { question: QuestionView }) {
-  const others = question.answers.slice(1, 1 + MORE_ANSWERS_SHOWN);
-  const unlisted = question.answers.length - 1 - others.length;
+function Question({ question }: { question: ShownQuestion }) {
+  const { others, unlisted } = question;
   return (
     <section className="question" aria-labelledby={`q-${question.id}`}>
       <h3 id={`q-${question.id}`}>
@@ -81,7 +80,7 @@ function Question({ question }: { question: QuestionView }) {
         <>
           <h4>Answers it replaced</h4>
           <ul className="plain compact replaced">
-            {question.replaced.slice(0, MORE_ANSWERS_SHOWN).map((c) => (
+            {question.replaced.map((c) => (
               <li key={c.id}>
                 <ClaimSummary claim={c} quote={false} document={false} relay={false} />
               </li>
@@ -158,22 +157,18 @@ function Event({ event, path, knownAt }: { event: TimelineEvent; path: string; k
   );
 }
 
-// A page of the timeline: short enough to read and load fast on a phone, whatever the story's size.
-const TIMELINE_PAGE = 25;
-// A question with hundreds of standing answers lists the first few and counts the rest.
-const MORE_ANSWERS_SHOWN = 10;
-
 export default async function StoryPage({ params, searchParams }: Props) {
   await connection();
   const { slug } = await params;
   const { data: query, problems } = await readSearchParams(searchParams, storyPageQuery);
-  const [view, picture, strip] = await orNotFound(Promise.all([readStory(slug, query), readStoryPicture(slug, query), readStoryStrip(slug, query)]));
+  // The page reads the story's words only for what it shows: the leading answers and one page of
+  // the timeline, which big stories page so that a page's size does not grow with the story.
+  const [view, picture, strip] = await orNotFound(Promise.all([readStoryPage(slug, query), readStoryPicture(slug, query), readStoryStrip(slug, query)]));
   const path = `/stories/${view.story.slug}`;
   const clockParams = { asOf: query.asOf ? instantParam(query.asOf) : undefined, knownAt: query.knownAt ? instantParam(query.knownAt) : undefined };
   const knownAt = query.knownAt ? instantParam(query.knownAt) : undefined;
   const firstEvent = view.stops[0];
-  // Big stories page their timeline, so a page's size does not grow with the story.
-  const { page, pages, shown } = pageOf(view.timeline, query.page, TIMELINE_PAGE);
+  const { page, pages, first, events } = view.timeline;
   const pageHref = (n: number) => hrefWith(path, { asOf: query.asOf ? instantParam(query.asOf) : undefined, knownAt, page: n === 1 ? undefined : n });
   const changesHref = hrefWith(`${path}/changes`, {
     from: firstEvent ? instantParam(firstEvent) : undefined,
@@ -233,14 +228,14 @@ export default async function StoryPage({ params, searchParams }: Props) {
       <section aria-labelledby="timeline">
         <h2 id="timeline">Timeline</h2>
         <p className="meta">
-          Every claim and correction in date order: {plural(view.claims.length, "claim")}, {plural(view.links.length, "link")} between claims.{" "}
+          Every claim and correction in date order: {plural(view.claimCount, "claim")}, {plural(view.linkCount, "link")} between claims.{" "}
           <Link href={changesHref}>Compare two dates</Link>
         </p>
-        {view.timeline.length === 0 ? (
+        {events.length === 0 ? (
           <p className="meta">Nothing had been reported by then.</p>
         ) : (
-          <ol className="timeline" start={(page - 1) * TIMELINE_PAGE + 1}>
-            {shown.map((e) => (
+          <ol className="timeline" start={first}>
+            {events.map((e) => (
               <Event key={e.type === "claim" ? `c${e.claim.id}` : e.type === "link" ? `l${e.link.id}` : `e${e.edit.checkId}`} event={e} path={path} knownAt={knownAt} />
             ))}
           </ol>

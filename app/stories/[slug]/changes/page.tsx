@@ -11,14 +11,14 @@ import { diffWords } from "@/lib/diff/words";
 import type { ClaimView } from "@/lib/claims";
 import { formatInstant, instantParam, plural } from "@/lib/format";
 import { linkPassive } from "@/lib/links";
-import { readChanges, readStory } from "@/lib/stories";
+import { readChanges, readStoryOutline } from "@/lib/stories";
 import { changesPageQuery } from "@/lib/validation";
 
 type Props = { params: Promise<{ slug: string }>; searchParams: SearchParams };
 
 export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
   const { data: query } = await readSearchParams(searchParams, changesPageQuery);
-  const { story } = await orNotFound(readStory((await params).slug, { knownAt: query.knownAt }));
+  const { story } = await orNotFound(readStoryOutline((await params).slug, { knownAt: query.knownAt }));
   const path = `/stories/${story.slug}/changes`;
   return {
     title: `What changed: ${story.title}`,
@@ -34,7 +34,7 @@ export default async function ChangesPage({ params, searchParams }: Props) {
   const { slug } = await params;
   const { data: query, problems } = await readSearchParams(searchParams, changesPageQuery);
   // The story (as its metadata reads it) and its stops come from one read, at the recording date asked for.
-  const { story, stops: events } = await orNotFound(readStory(slug, { knownAt: query.knownAt }));
+  const { story, stops: events } = await orNotFound(readStoryOutline(slug, { knownAt: query.knownAt }));
   // Left out, the second date is the recording date asked for, else now (which the cached read keeps as "now").
   const givenTo = query.to ?? query.knownAt;
   let to = givenTo ?? new Date();
