@@ -3,10 +3,15 @@ import type { Db, Tx } from "./database";
 
 /**
  * What the app runs around every top-level transaction, whichever engine and whoever opened the
- * database: `beforeCommit` inside it as its last statement, `afterCommit` once it has committed.
- * A failed transaction wrote nothing, so it runs neither.
+ * database: `inTransaction` inside it, `afterCommit` once it has committed. A failed transaction
+ * wrote nothing, so nothing `inTransaction` did stays and `afterCommit` does not run.
+ *
+ * `inTransaction` is sent ahead of the transaction's own statements and answered along with its
+ * first ones, so it costs no round trip of its own: it is for statements whose place in the
+ * transaction does not matter, such as a NOTIFY, which PostgreSQL delivers at commit wherever in
+ * the transaction it was sent.
  */
-export type TransactionHooks = { beforeCommit?: (tx: Tx) => Promise<unknown>; afterCommit?: () => void };
+export type TransactionHooks = { inTransaction?: (tx: Tx) => Promise<unknown>; afterCommit?: () => void };
 
 // Kept on globalThis and by name, so a module that registers again on hot reload replaces its hooks.
 const holder = globalThis as { claimtrailTransactionHooks?: Map<string, TransactionHooks>; claimtrailUnhooked?: AsyncLocalStorage<true> };
@@ -29,8 +34,12 @@ export function withTransactionHooks(db: Db): Db {
   db.transaction = (async (body: (tx: Tx) => Promise<unknown>, config?: Parameters<Db["transaction"]>[1]) => {
     if (unhookedScope.getStore()) return transaction(body, config);
     const result = await transaction(async (tx) => {
+      const sent = Promise.all([...registered.values()].map((hooks) => hooks.inTransaction?.(tx)));
+      // Awaited once the body is done; if the body fails first, the transaction is rolled back
+      // and what was sent does not matter.
+      sent.catch(() => {});
       const value = await body(tx);
-      for (const hooks of registered.values()) if (hooks.beforeCommit) await hooks.beforeCommit(tx);
+      await sent;
       return value;
     }, config);
     for (const hooks of registered.values()) hooks.afterCommit?.();

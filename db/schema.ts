@@ -92,6 +92,22 @@ export const rateLimits = pgTable(
   (t) => [index("rate_limits_updated_idx").on(t.updatedAt)],
 );
 
+/**
+ * Token buckets per key (an editor's writes), shared by every instance (lib/auth/rate-limit.ts):
+ * one time per key, whatever the limit, where a sliding log would keep one per request.
+ */
+export const rateBuckets = pgTable(
+  "rate_buckets",
+  {
+    key: text("key").primaryKey(),
+    // When the bucket is full again: each request taken moves it on by one share of the window.
+    fullAt: ts("full_at").notNull(),
+    // Whether the last request was refused, as the upsert that made it decided.
+    refused: boolean("refused").notNull().default(false),
+  },
+  (t) => [index("rate_buckets_full_idx").on(t.fullAt)],
+);
+
 export const apiTokens = pgTable(
   "api_tokens",
   {

@@ -18,6 +18,19 @@ export const textArray = (items: Iterable<string>): SQL =>
   sql`${`{${[...items].map((s) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`}::text[]`;
 
 /**
+ * `count` new ids from the identity of `table`'s id column, ascending: for rows inserted together
+ * that must know their ids first (to point at one another, or to keep an order).
+ */
+export async function nextIds(executor: Executor, table: string, count: number): Promise<number[]> {
+  if (count === 0) return [];
+  const found = await rows<{ id: string | number }>(
+    executor,
+    sql`select nextval(pg_get_serial_sequence(${table}, 'id'))::text as id from generate_series(1, ${count})`,
+  );
+  return found.map((r) => Number(r.id)).sort((a, b) => a - b);
+}
+
+/**
  * Advisory locks, one id per thing serialised, all in one place so no two collide. The
  * transaction-level ones are released at commit or rollback.
  */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { asc, desc, sql } from "drizzle-orm";
-import { getDb, lockUntilCommit, rows, type Executor } from "@/db";
+import { getDb, lockUntilCommit, nextIds, rows, type Executor } from "@/db";
 import { auditEvents, type AuditEvent } from "@/db/schema";
 
 /**
@@ -12,9 +12,15 @@ export const systemActor = (label: string): Actor => ({ editorId: null, label: `
 
 export const GENESIS_HASH = "0".repeat(64);
 
+/** JSON text already canonical, which `canonicalJson` places as it is rather than writing it again. */
+class CanonicalText {
+  constructor(readonly text: string) {}
+}
+
 /** JSON with sorted keys, so a value hashes the same after a jsonb round trip. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (value instanceof CanonicalText) return value.text;
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   const entries = Object.entries(value as Record<string, unknown>)
@@ -23,9 +29,14 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
-/** Dates become ISO strings, so what is hashed is exactly what jsonb stores. */
-function plain(value: unknown): unknown {
-  return value === undefined ? null : JSON.parse(canonicalJson(value));
+/**
+ * A value as jsonb will hold it, as canonical text: dates become ISO strings and keys are sorted,
+ * so what is hashed is exactly what jsonb stores and gives back. Nothing (null or undefined) is
+ * SQL NULL.
+ */
+function storedText(value: unknown): string | null {
+  const text = canonicalJson(value ?? null);
+  return text === "null" ? null : text;
 }
 
 type HashedFields = Pick<AuditEvent, "at" | "editorId" | "actor" | "action" | "entity" | "entityId" | "before" | "after" | "prevHash">;
@@ -56,6 +67,12 @@ export function hashEvent(e: HashedFields): string {
 
 export type AuditEntry = { action: string; entity: string; entityId: string | number; before?: unknown; after?: unknown };
 
+// Up to this many events, one insert each; more are hashed here and inserted in one statement.
+const EVENTS_PER_STATEMENT_MAX = 16;
+
+/** An event ready to be chained: its before and after as the text jsonb stores, and its hashed text up to its predecessor's hash. */
+type PreparedEvent = { at: Date; editorId: number | null; actor: string; action: string; entity: string; entityId: string; before: string | null; after: string | null; prefix: string };
+
 /**
  * Appends events to the chain; call inside the transaction that makes the change.
  *
@@ -64,33 +81,56 @@ export type AuditEntry = { action: string; entity: string; entityId: string | nu
  * prepared beforehand is; then the lock and the inserts go in one round trip,
  * and PostgreSQL itself links each event to the head of the chain: each insert reads the head
  * after the lock is granted (a statement of its own sees every append committed before) and
- * hashes the prepared text with it.
+ * hashes the prepared text with it. Many events at once (a batch) go in two round trips instead
+ * of one statement each: the head and the events' ids are read under the lock, and the chain is
+ * hashed here, by the same definition (`hashEvent`).
+ *
+ * The events are prepared before anything is sent, so a caller may start its own statements
+ * first and have them run while this prepares.
  */
 export async function appendAudit(tx: Executor, actor: Actor, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const at = new Date();
-  const events = entries.map((entry) => ({
-    at,
-    editorId: actor.editorId,
-    actor: actor.label,
-    action: entry.action,
-    entity: entry.entity,
-    entityId: String(entry.entityId),
-    before: plain(entry.before),
-    after: plain(entry.after),
-  }));
-  const jsonb = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  const events = entries.map((entry): PreparedEvent => {
+    const fields = { at, editorId: actor.editorId, actor: actor.label, action: entry.action, entity: entry.entity, entityId: String(entry.entityId) };
+    const before = storedText(entry.before);
+    const after = storedText(entry.after);
+    const prefix = hashedPrefix({ ...fields, before: before === null ? null : new CanonicalText(before), after: after === null ? null : new CanonicalText(after) });
+    return { ...fields, before, after, prefix };
+  });
+  if (events.length > EVENTS_PER_STATEMENT_MAX) return appendHashedHere(tx, events);
   await Promise.all([
     lockUntilCommit(tx, "audit"),
     ...events.map((e) =>
       tx.execute(sql`
         insert into audit_events (at, editor_id, actor, action, entity, entity_id, before, after, prev_hash, hash)
         select ${e.at.toISOString()}::timestamptz, ${e.editorId}, ${e.actor}, ${e.action}, ${e.entity}, ${e.entityId},
-               ${jsonb(e.before)}::jsonb, ${jsonb(e.after)}::jsonb, head.hash,
-               encode(sha256(convert_to(${hashedPrefix(e)} || head.hash || ${HASHED_TAIL}, 'UTF8')), 'hex')
+               ${e.before}::jsonb, ${e.after}::jsonb, head.hash,
+               encode(sha256(convert_to(${e.prefix} || head.hash || ${HASHED_TAIL}, 'UTF8')), 'hex')
         from (select coalesce((select hash from audit_events order by id desc limit 1), ${GENESIS_HASH}) as hash) head`),
     ),
   ]);
+}
+
+async function appendHashedHere(tx: Executor, events: PreparedEvent[]): Promise<void> {
+  const [, [head], ids] = await Promise.all([
+    lockUntilCommit(tx, "audit"),
+    rows<{ hash: string }>(tx, sql`select coalesce((select hash from audit_events order by id desc limit 1), ${GENESIS_HASH}) as hash`),
+    nextIds(tx, "audit_events", events.length),
+  ]);
+  let prevHash = head!.hash;
+  // The rows as JSON text, before and after placed as the canonical text they already are.
+  const chained = events.map((e, i) => {
+    const hash = createHash("sha256").update(`${e.prefix}${prevHash}${HASHED_TAIL}`).digest("hex");
+    const fields = { id: ids[i], at: e.at.toISOString(), editor_id: e.editorId, actor: e.actor, action: e.action, entity: e.entity, entity_id: e.entityId, prev_hash: prevHash, hash };
+    prevHash = hash;
+    return `${JSON.stringify(fields).slice(0, -1)},"before":${e.before ?? "null"},"after":${e.after ?? "null"}}`;
+  });
+  await tx.execute(sql`
+    insert into audit_events (id, at, editor_id, actor, action, entity, entity_id, before, after, prev_hash, hash)
+    select id, at, editor_id, actor, action, entity, entity_id, before, after, prev_hash, hash
+    from jsonb_to_recordset(${`[${chained.join(",")}]`}::jsonb) as e(id bigint, at timestamptz, editor_id int, actor text, action text, entity text, entity_id text,
+                                                                  before jsonb, after jsonb, prev_hash text, hash text)`);
 }
 
 export type ChainVerdict =

@@ -40,10 +40,10 @@ export const BACKUP_TABLES: readonly BackupTable[] = [
 
 /**
  * Left out on purpose: sign-in sessions, one-time setup codes and counts of recent sign-in attempts
- * belong to the old server, and the hosts' politeness state (robots.txt as last read, turns) is
- * read again as it is needed.
+ * and writes belong to the old server, and the hosts' politeness state (robots.txt as last read,
+ * turns) is read again as it is needed.
  */
-export const NOT_EXPORTED = ["sessions", "setup_codes", "capture_hosts", "rate_limits"] as const;
+export const NOT_EXPORTED = ["sessions", "setup_codes", "capture_hosts", "rate_limits", "rate_buckets"] as const;
 
 const PAGE_SIZE = 500;
 const IMPORT_BATCH_ROWS = 500;

@@ -13,6 +13,9 @@ const envSchema = databaseEnv.extend({
   // Proxies of the deployment's own in front of the server (nginx, a load balancer): the client's
   // address is the one the outermost of them saw. 0 reads the connection alone.
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  // Writes an editor may make a minute, through the API and the forms together (a batch is one),
+  // counted in the database so that every instance shares them.
+  WRITE_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(6_000),
   // The watcher (lib/watch/): whether `npm start` runs it, and the bounds of what it fetches.
   WATCHER: booleanFlag.default(true),
   CAPTURE_ALLOW_PRIVATE_HOSTS: z

@@ -9,6 +9,7 @@ export type ErrorCode =
   | "conflict"
   | "payload_too_large"
   | "unprocessable"
+  | "too_many_requests"
   | "unavailable"
   | "internal";
 
@@ -20,11 +21,15 @@ const statusOf: Record<ErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   unprocessable: 422,
+  too_many_requests: 429,
   unavailable: 503,
   internal: 500,
 };
 
 export type FieldErrors = Record<string, string[]>;
+
+/** What is wrong with one line of a body of lines (NDJSON), by its number from 1. */
+export type LineProblem = { line: number; message: string; fields?: FieldErrors };
 
 /** The one error type the domain throws; its response never leaks database details. */
 export class AppError extends Error {

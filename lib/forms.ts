@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { getDb, type Db } from "@/db";
 import type { Editor } from "@/db/schema";
 import type { Actor } from "@/lib/audit";
+import { requireWriteAllowance } from "@/lib/auth/rate-limit";
 import { requireSessionActor } from "@/lib/auth/web";
 import { AppError, toAppError, type FieldErrors } from "@/lib/errors";
 
@@ -60,9 +61,10 @@ export type FormOptions<A extends Access, S extends z.ZodType> = {
 
 /**
  * A server action behind a form. Server actions are public endpoints, so each one goes the same
- * way: the session is checked first (an anonymous post costs no parse), then the fields are parsed
- * with the input's schema, then `run` calls lib/. Any failure comes back as per-field messages
- * with what was typed kept.
+ * way: the session is checked first (an anonymous post costs no parse) and an editor's post counts
+ * against the write limit the API's writes count against too, then the fields are parsed with the
+ * input's schema, then `run` calls lib/. Any failure comes back as per-field messages with what
+ * was typed kept.
  */
 export function formAction<A extends Access, S extends z.ZodType>(options: FormOptions<A, S>, run: (input: z.output<S>, context: Context<A>) => Promise<Outcome>) {
   return async (_previous: FormState, form: FormData): Promise<FormState> => {
@@ -70,9 +72,11 @@ export function formAction<A extends Access, S extends z.ZodType>(options: FormO
     const kept = Object.fromEntries(Object.entries(values).filter(([key]) => !options.secret?.includes(key)));
     let target: string;
     try {
-      const session = options.access === "anyone" ? {} : await requireSessionActor(options.access === "admin" ? "admin" : undefined);
+      const session = options.access === "anyone" ? undefined : await requireSessionActor(options.access === "admin" ? "admin" : undefined);
+      const db = await getDb();
+      if (session) await requireWriteAllowance(db, session.editor.id);
       const input = parseForm(options.input, formInput(values), options.fieldOf);
-      const outcome = await run(input, { db: await getDb(), values, ...session } as Context<A>);
+      const outcome = await run(input, { db, values, ...session } as Context<A>);
       if (!("redirect" in outcome)) return outcome;
       target = outcome.redirect;
     } catch (err) {

@@ -4,7 +4,7 @@ import { invalidateAll } from "@/lib/cache";
 
 /**
  * Freshness across instances: every committed transaction drops this process's caches and, through
- * PostgreSQL NOTIFY sent inside it (so it is delivered only if it commits), every other
+ * a PostgreSQL NOTIFY sent inside it (delivered at commit, and only if it commits), every other
  * process's. A write needs nothing else to be seen everywhere, audited or not.
  *
  * Registered when this module loads: the server (lib/startup.ts), the command-line tasks
@@ -13,7 +13,7 @@ import { invalidateAll } from "@/lib/cache";
 export const WRITES_CHANNEL = "claimtrail_writes";
 
 onTransaction("invalidation", {
-  beforeCommit: (tx) => tx.execute(sql`select pg_notify(${WRITES_CHANNEL}, '')`),
+  inTransaction: (tx) => tx.execute(sql`select pg_notify(${WRITES_CHANNEL}, '')`),
   afterCommit: invalidateAll,
 });
 

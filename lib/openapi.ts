@@ -19,6 +19,20 @@ const errorSchema = {
         code: { type: "string" },
         message: { type: "string" },
         fields: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
+        lines: {
+          type: "array",
+          description: "A body of lines (NDJSON) refused: each bad line, numbered from 1, with its problem and fields",
+          items: {
+            type: "object",
+            required: ["line", "message"],
+            properties: {
+              line: { type: "integer" },
+              message: { type: "string" },
+              fields: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
+            },
+          },
+        },
+        retryAfter: { type: "integer", description: "Seconds to wait before trying again (429), as the Retry-After header says" },
       },
     },
   },
@@ -33,6 +47,7 @@ const errors = Object.fromEntries(
     ["409", "Conflict: already exists, or edited meanwhile"],
     ["413", "Body too large"],
     ["422", "Invalid fields"],
+    ["429", "Too many writes: wait as long as Retry-After says"],
     ["503", "Database unavailable"],
   ].map(([code, description]) => [code, { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]),
 );
@@ -42,16 +57,26 @@ function parameter(name: string, where: "path" | "query", schema: z.ZodType) {
   return { name, in: where, required: where === "path" || !schema.safeParse(undefined).success, ...(description && { description }), schema: rest };
 }
 
+function requestBody(body: NonNullable<EndpointSpec["body"]>) {
+  if (!("kind" in body)) return { required: true, content: { "application/json": { schema: jsonSchema(body) } } };
+  return {
+    required: true,
+    description: `NDJSON: one JSON object per line, each as this schema; at most ${body.maxLines.toLocaleString("en")} lines and ${body.maxBytes.toLocaleString("en")} bytes.`,
+    content: { "application/x-ndjson": { schema: jsonSchema(body.line) } },
+  };
+}
+
 function operation(spec: EndpointSpec) {
   const status = String(spec.status ?? 200);
   return {
     summary: spec.summary,
+    ...(spec.description && { description: spec.description }),
     ...(spec.auth && { security: [{ bearer: [] }] }),
     parameters: [
       ...Object.entries(spec.params ?? {}).map(([name, p]) => parameter(name, "path", p.schema)),
       ...Object.entries(spec.query?.shape ?? {}).map(([name, s]) => parameter(name, "query", s as z.ZodType)),
     ],
-    ...(spec.body && { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(spec.body) } } } }),
+    ...(spec.body && { requestBody: requestBody(spec.body) }),
     responses: { [status]: { description: status === "201" ? "Created" : "OK", content: { "application/json": { schema: { type: "object" } } } }, ...errors },
   };
 }

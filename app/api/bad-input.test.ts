@@ -3,7 +3,7 @@ import { useDatabase } from "@/db";
 import { MAX_BODY_BYTES, MAX_VERSION_CHARS } from "@/lib/validation";
 import { databaseDigest } from "@/lib/testing/reliability/digest";
 import { makeEditor, testDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
-import { call, type Call } from "@/lib/testing/http";
+import { call, fixtureWrite, type Call } from "@/lib/testing/http";
 import * as claimDiff from "./claims/[id]/diff/route";
 import * as claimLinks from "./claims/[id]/links/route";
 import * as claimRoute from "./claims/[id]/route";
@@ -24,11 +24,7 @@ let token: string;
 const f = { slug: "bad-input", documentId: 0, versionId: 0, questionId: 0, older: 0, newer: 0, relay: 0, loopA: 0, loopB: 0 };
 const VERSION_TEXT = "The spokesperson said the film was shot in Budapest over the summer.";
 
-const post = async (handler: Parameters<typeof call>[0], params: Record<string, string | number>, body: unknown) => {
-  const res = await call(handler, { token, params, body });
-  if (res.status >= 300) throw new Error(`fixture write failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-};
+const post = (handler: Parameters<typeof call>[0], params: Record<string, string | number>, body: unknown) => fixtureWrite(handler, token, params, body);
 
 beforeAll(async () => {
   database = await testDatabase();

@@ -18,6 +18,7 @@ import * as outlet from "./outlets/[slug]/route";
 import * as outletWatch from "./outlets/[slug]/watch/route";
 import * as outlets from "./outlets/route";
 import * as storyChanges from "./stories/[slug]/changes/route";
+import * as storyClaimsBatch from "./stories/[slug]/claims/batch/route";
 import * as storyClaims from "./stories/[slug]/claims/route";
 import * as storyProvenance from "./stories/[slug]/provenance/route";
 import * as storyQuestions from "./stories/[slug]/questions/route";
@@ -48,6 +49,7 @@ export const API_ROUTES = {
   "/api/stories/{slug}": story,
   "/api/stories/{slug}/questions": storyQuestions,
   "/api/stories/{slug}/claims": storyClaims,
+  "/api/stories/{slug}/claims/batch": storyClaimsBatch,
   "/api/stories/{slug}/timeline": storyTimeline,
   "/api/stories/{slug}/changes": storyChanges,
   "/api/stories/{slug}/provenance": storyProvenance,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db";
 import { apiTokens, editors, type Editor } from "@/db/schema";
 import { appendAudit, type Actor } from "@/lib/audit";
@@ -41,15 +41,29 @@ export async function revokeToken(db: Executor, actor: Actor, tokenId: number) {
   });
 }
 
+const wellFormed = (secret: string) => secret.startsWith(TOKEN_PREFIX) && secret.length <= 100;
+/** The token is live and its editor enabled. */
+const liveToken = (secret: string) => and(eq(apiTokens.tokenHash, sha256(secret)), isNull(apiTokens.revokedAt), isNull(editors.disabledAt));
+
 /** The editor behind a bearer token, if the token is live and its editor enabled. */
 export async function editorForToken(db: Executor, secret: string): Promise<{ editor: Editor; scope: TokenScope } | null> {
-  if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 100) return null;
-  const [row] = await db
-    .select({ editor: editors, scope: apiTokens.scope })
+  if (!wellFormed(secret)) return null;
+  const [row] = await db.select({ editor: editors, scope: apiTokens.scope }).from(apiTokens).innerJoin(editors, eq(editors.id, apiTokens.editorId)).where(liveToken(secret));
+  return row ?? null;
+}
+
+/**
+ * A query giving the id (as text) of the editor behind a live write token, and no row for any
+ * other: what an editor's writes are counted under (lib/auth/rate-limit.ts), found in the same
+ * statement that counts them.
+ */
+export function writerOfToken(db: Executor, secret: string): SQL {
+  const query = db
+    .select({ key: sql<string>`${apiTokens.editorId}::text` })
     .from(apiTokens)
     .innerJoin(editors, eq(editors.id, apiTokens.editorId))
-    .where(and(eq(apiTokens.tokenHash, sha256(secret)), isNull(apiTokens.revokedAt), isNull(editors.disabledAt)));
-  return row ?? null;
+    .where(and(liveToken(wellFormed(secret) ? secret : ""), eq(apiTokens.scope, "write")));
+  return query.getSQL();
 }
 
 async function tokenOwner(db: Executor, tokenId: number): Promise<number | null> {

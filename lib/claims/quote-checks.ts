@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { rows, type Executor } from "@/db";
 import { documentVersions, quoteChecks, type QuoteCheck } from "@/db/schema";
 import { timeOf } from "@/lib/time";
-import { enqueueWebhookEvent } from "@/lib/webhooks";
+import { enqueueWebhookEvents } from "@/lib/webhooks";
 import { findQuote } from "./anchor";
 
 type Quoted = { id: number; revision: number; versionId: number; quote: string; prefix: string | null; suffix: string | null };
@@ -78,18 +78,17 @@ export async function checkQuotes(tx: Executor, documentId: number, claimIds?: n
   }
   if (!made.length) return [];
   const recorded = await tx.insert(quoteChecks).values(made).onConflictDoNothing().returning();
-  await Promise.all(
+  await enqueueWebhookEvents(
+    tx,
     recorded
       .filter((c) => news.has(`${c.claimId}:${c.revision}:${c.versionId}`))
-      .map((c) =>
-      enqueueWebhookEvent(tx, {
+      .map((c) => ({
         id: `urn:claimtrail:quote:${c.id}`,
         type: "quote",
         claimIds: [c.claimId],
         documentIds: [],
         data: { checkId: c.id, claimId: c.claimId, state: c.state === "ambiguous" ? "changed" : c.state, versionId: c.versionId, found: c.found, seenAt: c.seenAt },
-      }),
-    ),
+      })),
   );
   return recorded;
 }

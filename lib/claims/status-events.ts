@@ -4,7 +4,7 @@ import { statusEvents, type Link, type StatusEvent } from "@/db/schema";
 import { statusLabel } from "@/lib/format";
 import { linkVerb } from "@/lib/links";
 import { deriveStatuses, type StatusInfo } from "@/lib/status";
-import { enqueueWebhookEvent } from "@/lib/webhooks";
+import { enqueueWebhookEvents } from "@/lib/webhooks";
 import { loadGraph, relaysOf } from "./graph";
 
 /**
@@ -40,19 +40,24 @@ export const standingOf = (info: Pick<StatusInfo, "status" | "relayOf">): string
 /**
  * Records, for each claim whose derived status the new link changes, one status event: before
  * and after, and why. Before is the same graph without this link, so links made together (an
- * import, the demo story) each get their own effect.
+ * import, the demo story) each get their own effect. `later` names links written in the same
+ * statement after this one (a batch's): they are left out of both sides, so each link of a batch
+ * has the effect it would have had written alone, in turn.
  */
-export async function recordStatusChanges(tx: Executor, link: Link): Promise<StatusEvent[]> {
+export async function recordStatusChanges(tx: Executor, link: Link, later: ReadonlySet<number> = new Set()): Promise<StatusEvent[]> {
   const ids = await reach(tx, link.toClaimId);
   // Everything this transaction sees, whenever published: the standing once the link is in force.
   // (Its own created_at, read back to the millisecond, would fall before rows written with it.)
   const clock = { asOf: END_OF_TIME, knownAt: END_OF_TIME };
   const graph = await loadGraph(tx, { claimIds: [...new Set([...ids, link.fromClaimId])] }, clock);
-  const before = deriveStatuses(graph.claims.values(), graph.edges.filter((e) => e.id !== link.id), clock);
+  const inForce = later.size ? graph.edges.filter((e) => !later.has(e.id)) : graph.edges;
+  const after = later.size ? deriveStatuses(graph.claims.values(), inForce, clock) : null;
+  const before = deriveStatuses(graph.claims.values(), inForce.filter((e) => e.id !== link.id), clock);
+  const statusOf = (id: number): StatusInfo | undefined => after?.get(id) ?? graph.claims.get(id);
   const from = graph.claims.get(link.fromClaimId);
   const changes: (typeof statusEvents.$inferInsert)[] = [];
   for (const id of ids) {
-    const claim = graph.claims.get(id);
+    const claim = statusOf(id);
     const was = before.get(id);
     if (!claim || !was) continue;
     const fellNow = claim.relayOf?.status ?? null;
@@ -62,7 +67,7 @@ export async function recordStatusChanges(tx: Executor, link: Link): Promise<Sta
       id === link.toClaimId
         ? `${from?.outlet.name ?? "Another claim"} ${linkVerb[link.kind]} it`
         : claim.status !== was.status
-          ? `a claim contradicting it was ${statusLabel[graph.claims.get(link.toClaimId)?.status ?? "corrected"].toLowerCase()}`
+          ? `a claim contradicting it was ${statusLabel[statusOf(link.toClaimId)?.status ?? "corrected"].toLowerCase()}`
           : origin && fellNow
             ? `it relays ${origin.outlet.name}, whose claim is now ${statusLabel[fellNow].toLowerCase()}`
             : "the claim it relays is no longer in question";
@@ -82,16 +87,15 @@ export async function recordStatusChanges(tx: Executor, link: Link): Promise<Sta
 async function saveStatusEvents(tx: Executor, changes: (typeof statusEvents.$inferInsert)[]): Promise<StatusEvent[]> {
   if (!changes.length) return [];
   const made = await tx.insert(statusEvents).values(changes).returning();
-  await Promise.all(
-    made.map((e) =>
-      enqueueWebhookEvent(tx, {
-        id: `urn:claimtrail:status:${e.id}`,
-        type: "status",
-        claimIds: [e.claimId],
-        documentIds: [],
-        data: { statusEventId: e.id, claimId: e.claimId, before: e.before, after: e.after, reason: e.reason, linkId: e.linkId, effectiveAt: e.effectiveAt },
-      }),
-    ),
+  await enqueueWebhookEvents(
+    tx,
+    made.map((e) => ({
+      id: `urn:claimtrail:status:${e.id}`,
+      type: "status",
+      claimIds: [e.claimId],
+      documentIds: [],
+      data: { statusEventId: e.id, claimId: e.claimId, before: e.before, after: e.after, reason: e.reason, linkId: e.linkId, effectiveAt: e.effectiveAt },
+    })),
   );
   return made;
 }

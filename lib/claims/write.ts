@@ -1,17 +1,41 @@
-import { and, eq, sql } from "drizzle-orm";
-import { lockUntilCommit, rows, type Executor } from "@/db";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { lockUntilCommit, rows, toDate, type Executor } from "@/db";
 import { claimRevisions, claims, documents, documentVersions, links, questions, quoteChecks, stories, type Claim, type ClaimRevision, type Link } from "@/db/schema";
-import { appendAudit, type Actor } from "@/lib/audit";
-import { findVersion, latestVersion, notAVersion, resolveVersion } from "@/lib/documents";
+import { appendAudit, type Actor, type AuditEntry } from "@/lib/audit";
+import { notAVersion, resolveVersion } from "@/lib/documents";
 import { AppError, notFound } from "@/lib/errors";
 import { REPLACING_KINDS_SQL, replaces } from "@/lib/links";
 import { requireAnchor } from "@/lib/quotes";
 import { checkQuotes } from "./quote-checks";
-import { enqueueWebhookEvent } from "@/lib/webhooks";
+import { enqueueWebhookEvent, type WebhookEventInput } from "@/lib/webhooks";
 import { recordRelayChange, recordStatusChanges, standingsBelow } from "./status-events";
 import type { ClaimInput, ClaimPatch, LinkInput } from "@/lib/validation";
 
 export type ClaimWithRevision = Claim & { current: ClaimRevision };
+
+/** What a new claim leaves behind besides its rows: its audit event and its webhook event. */
+export const claimCreated = (storySlug: string, claim: Claim, revision: ClaimRevision): { audit: AuditEntry; event: WebhookEventInput } => ({
+  audit: { action: "create", entity: "claim", entityId: claim.id, after: { ...claim, current: revision } },
+  event: {
+    id: `urn:claimtrail:claim:${claim.id}`,
+    type: "claim",
+    claimIds: [claim.id],
+    documentIds: [],
+    data: { claimId: claim.id, story: storySlug, documentId: claim.documentId, text: revision.text, quote: revision.quote, relaysClaimId: revision.relaysClaimId, assertedAt: claim.assertedAt },
+  },
+});
+
+/** What a new link leaves behind besides its row (its status events aside). */
+export const linkCreated = (link: Link): { audit: AuditEntry; event: WebhookEventInput } => ({
+  audit: { action: "create", entity: "link", entityId: link.id, after: link },
+  event: {
+    id: `urn:claimtrail:link:${link.id}`,
+    type: "link",
+    claimIds: [link.fromClaimId, link.toClaimId],
+    documentIds: [],
+    data: { linkId: link.id, kind: link.kind, fromClaimId: link.fromClaimId, toClaimId: link.toClaimId, effectiveAt: link.effectiveAt, note: link.note },
+  },
+});
 
 async function currentRevision(db: Executor, claim: Claim): Promise<ClaimRevision> {
   const [rev] = await db
@@ -31,14 +55,20 @@ export async function getClaimRow(db: Executor, id: number, forUpdate = false): 
 /** A new claim at revision 1; with `link`, linked to an older claim in the same transaction, so a refused link saves nothing. */
 export async function createClaim(db: Executor, actor: Actor, storySlug: string, input: ClaimInput, link?: LinkInput): Promise<ClaimWithRevision> {
   return db.transaction(async (tx) => {
+    const quote = input.quote?.length ? input.quote : null;
     // The reads that check the input do not depend on each other: sent together, they take one
-    // round trip. Their answers are then checked in the order a caller would fix them.
-    const [[story], [document], version, [question], [origin]] = await Promise.all([
+    // round trip. Their answers are then checked in the order a caller would fix them. The new
+    // claim's id and the transaction's time come with them, so that its rows, its audit event and
+    // its webhook event can all go in the next round trip.
+    const [[story], [document], [version], [newest], [question], [origin], [next]] = await Promise.all([
       tx.select({ id: stories.id }).from(stories).where(eq(stories.slug, storySlug)),
       tx.select({ id: documents.id, publishedAt: documents.publishedAt }).from(documents).where(eq(documents.id, input.documentId)),
-      input.versionId === undefined ? latestVersion(tx, input.documentId) : findVersion(tx, input.documentId, input.versionId),
+      citedVersion(tx, input.documentId, input.versionId, quote !== null),
+      // Whether a quote taken from a version named has newer versions to be looked for in.
+      input.versionId === undefined || !quote ? [] : newestVersionId(tx, input.documentId),
       input.questionId === undefined ? [] : tx.select({ storyId: questions.storyId }).from(questions).where(eq(questions.id, input.questionId)),
       input.relaysClaimId == null ? [] : tx.select({ id: claims.id }).from(claims).where(eq(claims.id, input.relaysClaimId)),
+      rows<{ id: number; now: Date | string }>(tx, sql`select nextval(pg_get_serial_sequence('claims', 'id'))::int as id, now() as now`),
     ]);
     if (!story) throw notFound(`The story "${storySlug}"`);
     if (!document) throw new AppError("unprocessable", `Document ${input.documentId} does not exist.`, { documentId: ["No such document."] });
@@ -49,54 +79,69 @@ export async function createClaim(db: Executor, actor: Actor, storySlug: string,
       throw new AppError("unprocessable", `Claim ${input.relaysClaimId} does not exist.`, { relaysClaimId: ["No such claim."] });
     }
     if (input.versionId !== undefined && !version) throw notAVersion(input.documentId, input.versionId);
-    const quote = input.quote?.length ? input.quote : null;
-    const anchor = quote && version ? requireAnchor(version.text, quote, { prefix: input.quotePrefix, suffix: input.quoteSuffix }, version.id) : null;
+    const anchor = quote && version ? requireAnchor(version.text!, quote, { prefix: input.quotePrefix, suffix: input.quoteSuffix }, version.id) : null;
 
-    // The revision names its claim through the sequence's value in this session, so both rows go
-    // in one round trip.
-    const [[claim], [revision]] = await Promise.all([
-      tx
-        .insert(claims)
-        .values({
-          storyId: story.id,
-          documentId: document.id,
-          versionId: version?.id ?? null,
-          questionId: input.questionId ?? null,
-          speaker: input.speaker?.trim() || null,
-          assertedAt: input.assertedAt ?? version?.seenAt ?? document.publishedAt,
-        })
-        .returning(),
-      tx
-        .insert(claimRevisions)
-        .values({
-          claimId: sql`currval(pg_get_serial_sequence('claims', 'id'))`,
-          revision: 1,
-          text: input.text.trim(),
-          quote,
-          quotePrefix: anchor?.prefix ?? input.quotePrefix ?? null,
-          quoteSuffix: anchor?.suffix ?? input.quoteSuffix ?? null,
-          quoteVerified: anchor !== null,
-          relaysClaimId: input.relaysClaimId ?? null,
-          editorId: actor.editorId,
-        })
-        .returning(),
-    ]);
-    await Promise.all([
-      appendAudit(tx, actor, [{ action: "create", entity: "claim", entityId: claim!.id, after: { ...claim, current: revision } }]),
-      enqueueWebhookEvent(tx, {
-        id: `urn:claimtrail:claim:${claim!.id}`,
-        type: "claim",
-        claimIds: [claim!.id],
-        documentIds: [],
-        data: { claimId: claim!.id, story: storySlug, documentId: document.id, text: revision!.text, quote: revision!.quote, relaysClaimId: revision!.relaysClaimId, assertedAt: claim!.assertedAt },
-      }),
-    ]);
-    // A quote taken from an older version is looked for in the newer ones at once.
-    if (anchor && version) await checkQuotes(tx, document.id, [claim!.id]);
-    if (link) await linkClaims(tx, actor, claim!.id, link);
-    return { ...claim!, current: revision! };
+    // The rows as the database will hold them: created_at defaults to the transaction's time,
+    // which `now` is, so nothing needs reading back.
+    const createdAt = toDate(next!.now);
+    const claim: Claim = {
+      id: Number(next!.id),
+      storyId: story.id,
+      documentId: document.id,
+      versionId: version?.id ?? null,
+      questionId: input.questionId ?? null,
+      speaker: input.speaker?.trim() || null,
+      assertedAt: input.assertedAt ?? version?.seenAt ?? document.publishedAt,
+      revision: 1,
+      createdAt,
+    };
+    const revision: ClaimRevision = {
+      claimId: claim.id,
+      revision: 1,
+      text: input.text.trim(),
+      quote,
+      quotePrefix: anchor?.prefix ?? input.quotePrefix ?? null,
+      quoteSuffix: anchor?.suffix ?? input.quoteSuffix ?? null,
+      quoteVerified: anchor !== null,
+      relaysClaimId: input.relaysClaimId ?? null,
+      reason: null,
+      editorId: actor.editorId,
+      createdAt,
+    };
+    const { createdAt: _claimTime, ...claimRow } = claim;
+    const { createdAt: _revisionTime, ...revisionRow } = revision;
+    const created = claimCreated(storySlug, claim, revision);
+    // Sent in this order and answered in one round trip: the rows first (started here, as the
+    // statements below are started when called), since the webhook's scope reads the claim's row.
+    const written = Promise.all([tx.insert(claims).values(claimRow), tx.insert(claimRevisions).values(revisionRow)]);
+    await Promise.all([written, appendAudit(tx, actor, [created.audit]), enqueueWebhookEvent(tx, created.event)]);
+    // A quote taken from an older version is looked for in the newer ones at once (the latest
+    // has none to be looked for in).
+    if (anchor && version && newest && newest.id !== version.id) await checkQuotes(tx, document.id, [claim.id]);
+    if (link) await linkClaims(tx, actor, claim.id, link);
+    return { ...claim, current: revision };
   });
 }
+
+/**
+ * The version a claim cites: the one named, if it is the document's, else the latest seen; with
+ * its text only when a quote is to be found in it (a source's text may run to 500,000 characters).
+ */
+function citedVersion(tx: Executor, documentId: number, versionId: number | undefined, withText: boolean) {
+  const query = tx
+    .select({ id: documentVersions.id, seenAt: documentVersions.seenAt, text: withText ? documentVersions.text : sql<string | null>`null` })
+    .from(documentVersions);
+  if (versionId !== undefined) return query.where(and(eq(documentVersions.id, versionId), eq(documentVersions.documentId, documentId)));
+  return query.where(eq(documentVersions.documentId, documentId)).orderBy(desc(documentVersions.seenAt), desc(documentVersions.id)).limit(1);
+}
+
+const newestVersionId = (tx: Executor, documentId: number) =>
+  tx
+    .select({ id: documentVersions.id })
+    .from(documentVersions)
+    .where(eq(documentVersions.documentId, documentId))
+    .orderBy(desc(documentVersions.seenAt), desc(documentVersions.id))
+    .limit(1);
 
 /** A claim may relay any other claim but itself or one that, up its own chain, relays it. */
 async function checkRelayTarget(tx: Executor, claimId: number, targetId: number): Promise<void> {
@@ -225,16 +270,8 @@ export async function linkClaims(db: Executor, actor: Actor, fromClaimId: number
         editorId: actor.editorId,
       })
       .returning();
-    await Promise.all([
-      appendAudit(tx, actor, [{ action: "create", entity: "link", entityId: link!.id, after: link }]),
-      enqueueWebhookEvent(tx, {
-        id: `urn:claimtrail:link:${link!.id}`,
-        type: "link",
-        claimIds: [link!.fromClaimId, link!.toClaimId],
-        documentIds: [],
-        data: { linkId: link!.id, kind: link!.kind, fromClaimId: link!.fromClaimId, toClaimId: link!.toClaimId, effectiveAt: link!.effectiveAt, note: link!.note },
-      }),
-    ]);
+    const created = linkCreated(link!);
+    await Promise.all([appendAudit(tx, actor, [created.audit]), enqueueWebhookEvent(tx, created.event)]);
     await recordStatusChanges(tx, link!);
     return link!;
   });

@@ -26,3 +26,10 @@ export async function call(
   }
   return { status: res.status, body: parsed, headers: res.headers };
 }
+
+/** A write that sets up a test's fixtures: its JSON body, or a thrown error if it was refused. */
+export async function fixtureWrite(handler: RouteHandler, token: string, params: Record<string, string | number>, body: unknown): Promise<any> {
+  const res = await call(handler, { token, params, body });
+  if (res.status >= 300) throw new Error(`fixture write failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}

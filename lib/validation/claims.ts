@@ -42,6 +42,47 @@ export const linkInput = z.strictObject({
   note: cleanText(1000, "Note").optional(),
 });
 
+// A batch (POST /api/stories/{slug}/claims/batch): NDJSON, one claim or link per line.
+
+/** The most lines and bytes one batch may hold. */
+export const MAX_BATCH_LINES = 10_000;
+export const MAX_BATCH_BYTES = 10_000_000;
+
+/** A name a batch gives one of its claims, so that later lines can point at it. */
+export const batchRef = z
+  .string({ error: "A ref is a string." })
+  .min(1, "A ref is at least one character.")
+  .max(100, "A ref is at most 100 characters.")
+  .describe("A name for this claim within the batch; later lines point at it by this name");
+
+/** A claim named in a batch: a number is a stored claim's id, a string the ref of a claim on an earlier line. */
+export const batchClaim = z.union([z.number().int().positive().max(2_147_483_647), batchRef], {
+  error: "Name a claim by its id (a number) or by the ref of a claim on an earlier line (a string).",
+});
+
+export const batchClaimInput = claimInput.extend({ relaysClaimId: batchClaim.optional() });
+export const batchLinkInput = linkInput.omit({ targetClaimId: true }).extend({
+  from: batchClaim.describe("The newer claim, which corrects, contradicts, confirms, supersedes or retracts"),
+  to: batchClaim.describe("The older claim it is about"),
+});
+
+/**
+ * One line of a batch: `{"claim": {…}, "ref": "a"}` (the ref optional) or `{"link": {…}}`. A claim
+ * has the fields of a single claim; its relaysClaimId and a link's ends may name a claim of an
+ * earlier line by its ref.
+ */
+export const batchLine = z
+  .strictObject({ ref: batchRef.optional(), claim: batchClaimInput.optional(), link: batchLinkInput.optional() })
+  .superRefine((line, ctx) => {
+    if ((line.claim === undefined) === (line.link === undefined)) {
+      ctx.addIssue({ code: "custom", message: 'A line holds one claim or one link: {"claim": {…}} or {"link": {…}}.', path: [] });
+    }
+    if (line.ref !== undefined && line.link !== undefined) ctx.addIssue({ code: "custom", message: "Only a claim takes a ref.", path: ["ref"] });
+  })
+  .transform((line) =>
+    line.claim ? { kind: "claim" as const, ref: line.ref, claim: line.claim } : { kind: "link" as const, link: line.link! },
+  );
+
 /** A claim picked in a form by its number, typed as "#12" or "12 — its words". */
 export const claimRef = z.preprocess((v) => (typeof v === "string" ? (/^\s*#?(\d+)/.exec(v)?.[1] ?? v) : v), id);
 
@@ -66,3 +107,6 @@ export const citeQuery = z.object({
 export type ClaimInput = z.infer<typeof claimInput>;
 export type ClaimPatch = z.infer<typeof claimPatch>;
 export type LinkInput = z.infer<typeof linkInput>;
+export type BatchLine = z.output<typeof batchLine>;
+export type BatchClaimInput = z.output<typeof batchClaimInput>;
+export type BatchLinkInput = z.output<typeof batchLinkInput>;

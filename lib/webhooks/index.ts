@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { getDb, intArray, rows, type Db, type Executor } from "@/db";
+import { getDb, rows, type Db, type Executor } from "@/db";
 import { claims, outlets, stories, webhookDeliveries, webhooks, type Webhook as WebhookRow, type WebhookDelivery, type WebhookEvent } from "@/db/schema";
 import { appendAudit, type Actor } from "@/lib/audit";
 import { AppError, notFound } from "@/lib/errors";
@@ -83,22 +83,43 @@ export async function disableWebhook(db: Db, actor: Actor, id: number): Promise<
 
 export type WebhookPayload = { id: string; type: WebhookEvent; occurredAt: string; data: Record<string, unknown> };
 
+export type WebhookEventInput = { id: string; type: WebhookEvent; claimIds: number[]; documentIds: number[]; data: Record<string, unknown> };
+
 /**
  * Writes, inside the transaction that makes an event, one delivery for each endpoint that wants
  * it: its kind chosen, and its scope (site, story, outlet or claim) among the event's claims and
  * documents. The event's id is its feed item's id.
  */
-export async function enqueueWebhookEvent(tx: Executor, event: { id: string; type: WebhookEvent; claimIds: number[]; documentIds: number[]; data: Record<string, unknown> }): Promise<void> {
-  const payload: WebhookPayload = { id: event.id, type: event.type, occurredAt: new Date().toISOString(), data: event.data };
+export const enqueueWebhookEvent = (tx: Executor, event: WebhookEventInput): Promise<void> => enqueueWebhookEvents(tx, [event]);
+
+/** The deliveries of many events (a batch's), in one statement. */
+export async function enqueueWebhookEvents(tx: Executor, events: WebhookEventInput[]): Promise<void> {
+  if (!events.length) return;
+  const occurredAt = new Date().toISOString();
+  const input = events.map((e) => ({
+    id: e.id,
+    kind: e.type,
+    claim_ids: e.claimIds,
+    document_ids: e.documentIds,
+    payload: { id: e.id, type: e.type, occurredAt, data: e.data } satisfies WebhookPayload,
+  }));
+  // An event's scope: the claims it names or that cite its documents, their stories, and the
+  // outlets of its documents and of those claims' documents.
   await tx.execute(sql`
-    with scope_claims as (select id, story_id, document_id from claims where id = any(${intArray(event.claimIds)}) or document_id = any(${intArray(event.documentIds)})),
-         scope_outlets as (select distinct outlet_id from documents where id = any(${intArray(event.documentIds)}) or id in (select document_id from scope_claims))
+    with events as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as e(id text, kind webhook_event, claim_ids int[], document_ids int[], payload jsonb)
+    )
     insert into webhook_deliveries (webhook_id, event_id, event_kind, payload)
-    select w.id, ${event.id}, ${event.type}, ${JSON.stringify(payload)}::jsonb from webhooks w
-    where w.disabled_at is null and ${event.type} = any(w.events)
-      and (w.claim_id is null or w.claim_id in (select id from scope_claims))
-      and (w.story_id is null or w.story_id in (select story_id from scope_claims))
-      and (w.outlet_id is null or w.outlet_id in (select outlet_id from scope_outlets))
+    select w.id, e.id, e.kind, e.payload
+    from events e
+    join webhooks w on w.disabled_at is null and e.kind = any(w.events)
+    cross join lateral (
+      select array_agg(c.id) as ids, array_agg(c.story_id) as stories, array_agg(c.document_id) as documents
+      from claims c where c.id = any(e.claim_ids) or c.document_id = any(e.document_ids)
+    ) scope
+    where (w.claim_id is null or w.claim_id = any(scope.ids))
+      and (w.story_id is null or w.story_id = any(scope.stories))
+      and (w.outlet_id is null or exists (select 1 from documents d where d.outlet_id = w.outlet_id and (d.id = any(e.document_ids) or d.id = any(scope.documents))))
     on conflict (webhook_id, event_id) do nothing`);
 }
 
