@@ -7,9 +7,9 @@ const config: NextConfig = {
   // The watcher's libraries run as they are, outside the bundle: pg-boss brings its own driver.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pg-boss", "pg", "undici", "linkedom", "@mozilla/readability", "iconv-lite", "robots-parser", "@rowanmanning/feed-parser", "satori", "@resvg/resvg-js", "elkjs"],
   poweredByHeader: false,
-  // The proxy must tell a page request from the router's data requests (RSC headers, ?_rsc=), which
-  // it answers from the page cache only in the first case; Next hides those from it otherwise.
-  skipProxyUrlNormalize: true,
+  // Metadata is rendered into the head before the page streams, for every client: reader pages go
+  // out as the HTML rendered, with no script to move it there later (lib/page-cache.ts).
+  htmlLimitedBots: /./,
   // A separate build folder lets a test build run beside a developer's own.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   typedRoutes: false,

@@ -1,4 +1,5 @@
 import autocannon from "autocannon";
+import { wrk } from "./wrk";
 
 export type LoadConfig = {
   connections: number;
@@ -26,6 +27,10 @@ export type Measurement = {
   name: string;
   method: string;
   path: string;
+  /** wrk for reads; autocannon where each request needs a body of its own. */
+  tool: "wrk" | "autocannon";
+  /** Bytes read per response, headers included (wrk only): tells a full answer from a 304 or an error page. */
+  bytesPerResponse?: number;
   /** The same request twice, alone, before the load: the first pays for cold caches and code. */
   alone: { first: Probe; second: Probe | null };
   /** False when one request alone outlasts the warm-up: a warm-up would only queue work then. */
@@ -70,13 +75,44 @@ export async function probe(base: string, endpoint: Endpoint, timeoutMs = 120_00
   }
 }
 
-/** Loads one endpoint with autocannon for a fixed time after a warm-up, and summarises it. */
+/**
+ * Loads one endpoint for a fixed time after a warm-up, and summarises it: reads with wrk, writes
+ * (a new body for each request) with autocannon. wrk counts answers of 400 and above but does not
+ * tell statuses apart, so its statuses are the probe's, checked by the size of what was read.
+ */
 export async function measure(base: string, endpoint: Endpoint, config: LoadConfig): Promise<Measurement> {
   const method = endpoint.method ?? "GET";
   const expected = endpoint.expected ?? [200];
   const first = await probe(base, endpoint);
   const second = first.status ? await probe(base, endpoint) : null;
   const warmedUp = config.warmupSeconds > 0 && (second ?? first).ms < config.warmupSeconds * 1000;
+  const round = (v: number) => Math.round(v * 10) / 10;
+  const common = { name: endpoint.name, method, path: endpoint.path, alone: { first, second }, warmedUp, expected };
+
+  if (!endpoint.body && method === "GET") {
+    const options = { connections: config.connections, timeoutSeconds: config.timeoutSeconds, headers: endpoint.headers };
+    if (warmedUp) await wrk(base + endpoint.path, { ...options, seconds: config.warmupSeconds });
+    const r = await wrk(base + endpoint.path, { ...options, seconds: config.seconds });
+    const status = (second ?? first).status;
+    const statusCodes = { ...(r.requests - r.non2xx3xx > 0 && { [String(status)]: r.requests - r.non2xx3xx }), ...(r.non2xx3xx > 0 && { "400+": r.non2xx3xx }) };
+    const answered = r.requests > 0 && r.non2xx3xx === 0 && r.errors === 0 && expected.includes(status);
+    return {
+      ...common,
+      tool: "wrk",
+      bytesPerResponse: r.bytesPerResponse,
+      requestsPerSecond: r.requestsPerSecond,
+      requests: r.requests,
+      seconds: r.seconds,
+      latencyMs: r.latencyMs,
+      statusCodes,
+      non2xx: r.non2xx3xx,
+      errors: r.errors,
+      timeouts: r.timeouts,
+      expectedShare: r.requests && expected.includes(status) ? (r.requests - r.non2xx3xx) / r.requests : 0,
+      answered,
+    };
+  }
+
   let n = 0;
   const makeBody = endpoint.body;
   const result = await autocannon({
@@ -97,13 +133,9 @@ export async function measure(base: string, endpoint: Endpoint, config: LoadConf
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, Number(s.count)]));
   const responses = Object.values(statusCodes).reduce((sum, c) => sum + c, 0);
   const good = expected.reduce((sum, code) => sum + (statusCodes[String(code)] ?? 0), 0);
-  const round = (v: number) => Math.round(v * 10) / 10;
   return {
-    name: endpoint.name,
-    method,
-    path: endpoint.path,
-    alone: { first, second },
-    warmedUp,
+    ...common,
+    tool: "autocannon",
     requestsPerSecond: round(result.requests.average),
     requests: result.requests.total,
     seconds: result.duration,
@@ -118,7 +150,6 @@ export async function measure(base: string, endpoint: Endpoint, config: LoadConf
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    expected,
     expectedShare: responses ? good / responses : 0,
     answered: responses > 0 && good === responses && result.errors === 0,
   };

@@ -1,5 +1,7 @@
 import { SERVER_TITLE } from "@/lib/edge";
 import type { DiffBenchResult } from "./diff";
+import type { InstancesBench } from "./instances";
+import type { WritesResult } from "./writes";
 import { matchingMarkdown, type MatchingBench } from "./matching";
 import { picturesMarkdown, type PictureBench } from "./pictures";
 import type { ScanReport } from "./scans";
@@ -8,9 +10,16 @@ import type { DatasetShape, Probes } from "./dataset";
 import type { LoadConfig, Measurement } from "./load";
 import type { ProcessMemory } from "./server";
 
+export type LighthouseResult = {
+  at: string;
+  pages: Record<string, { scores: Record<string, number>; shortOfFullMarks: string[]; totalBlockingTimeMs?: number; totalByteWeight?: number; desktopPerformance?: number }>;
+};
+
 /** A measurement and what it cost the server: its memory, and whether it had to be restarted. */
 export type Measured = Measurement & { serverPeakRssMb: number; after: { waitedSeconds: number; restarted: boolean } };
-export type EndpointResult = Measured & { ratioToStatic: number | null; note?: string };
+/** The same bytes from a bare Node server under the same load: the limit of the machine for them. */
+export type Limit = { requestsPerSecond: number; latencyMs: Measurement["latencyMs"]; bytesPerResponse: number; answered: boolean };
+export type EndpointResult = Measured & { limit: Limit; ratioToLimit: number | null; ratioToStatic: number | null; note?: string };
 export type SkippedEndpoint = { name: string; path: string; skipped: string };
 
 export type WriteResult = Measured & {
@@ -29,10 +38,14 @@ export type Report = {
   config: LoadConfig & { settleSeconds: number; database: string; databaseCreated: boolean; port: number; build: "built" | "reused"; dataset: DatasetShape };
   phasesSeconds: Record<string, number>;
   dataset: { rows: Record<string, number>; probes: Probes };
-  /** `baseline`: requests/s the ratios divide by, the mean of the static page's answered runs. */
-  staticPage: { path: string; prerendered: boolean; prerenderedRoutes: string[]; baseline: number | null };
+  /** `baseline`: requests/s the static ratios divide by, the mean of the static file's answered runs. */
+  staticFile: { path: string; prerenderedRoutes: string[]; baseline: number | null };
   endpoints: (EndpointResult | SkippedEndpoint)[];
   writes: WriteResult | SkippedEndpoint;
+  writeRates: (WritesResult & { auditChain: string }) | null;
+  instances: InstancesBench | null;
+  /** The last `npm run bench:lighthouse` (bench/results/lighthouse.json), with its date; a run of its own. */
+  lighthouse: LighthouseResult | null;
   diff: { rows: DiffBenchResult[] };
   pictures: PictureBench | null;
   matching: MatchingBench | null;
@@ -46,10 +59,11 @@ const ms = (n: number) => (n >= 100 ? int(n) : n.toFixed(1));
 const mb = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e3)} KB`);
 const isSkipped = (r: EndpointResult | SkippedEndpoint | WriteResult): r is SkippedEndpoint => "skipped" in r;
 
-function statuses(m: Measurement): string {
-  const codes = Object.entries(m.statusCodes).sort(([a], [b]) => Number(a) - Number(b));
+function statusesOf(statusCodes: Record<string, number>): string {
+  const codes = Object.entries(statusCodes).sort(([a], [b]) => Number(a) - Number(b));
   return codes.map(([code, count]) => `${code}×${int(count)}`).join(" ");
 }
+const statuses = (m: Measurement) => statusesOf(m.statusCodes);
 
 /** Why a figure cannot be taken at face value; empty when it can. */
 export function flagOf(m: Measurement): string {
@@ -95,29 +109,31 @@ export function renderMarkdown(r: Report): string {
     `- Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, ${r.machine.platform} ${r.machine.release}; load average ${avg(r.machine.loadAverage.start)} at start, ${avg(r.machine.loadAverage.end)} at end (shared machine: quote ratios, not absolutes).`,
     `- Node ${r.node}, Next ${r.next ?? "?"}, commit ${r.git.commit?.slice(0, 10) ?? "?"}${r.git.dirty ? " with uncommitted changes" : ""}; the whole run took ${int(r.totalSeconds)} s.`,
     `- Data set (seed ${c.dataset.seed}) on PostgreSQL: ${int(d.stories ?? 0)} stories, ${int(d.claims ?? 0)} claims (the largest story ${int(r.dataset.probes.largeStoryClaims)}), ${int(d.links ?? 0)} links, ${int(d.documents ?? 0)} documents with ${int(d.document_versions ?? 0)} versions, ${int(d.outlets ?? 0)} outlets; generated and loaded in ${r.phasesSeconds.load ?? "?"} s.`,
-    `- Load: autocannon, ${c.connections} connections, ${c.seconds} s per endpoint after a ${c.warmupSeconds} s warm-up, ${c.timeoutSeconds} s timeout, against \`npm start\` (server.ts in front of Next).`,
+    `- Load: wrk (one thread), ${c.connections} connections, ${c.seconds} s per endpoint after a ${c.warmupSeconds} s warm-up, ${c.timeoutSeconds} s timeout, against \`npm start\` (server.ts in front of Next); writes with autocannon, which sends a new body with each request.`,
     "",
   );
 
+  const ratio = (v: number | null) => (v === null ? "–" : v.toFixed(v < 0.1 ? 3 : 2));
   lines.push(
-    "| endpoint | path | req/s | ratio to static | p50 ms | p99 ms | non-2xx | one request alone: first → second | server RSS peak | statuses, notes |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |",
+    "| endpoint | path | req/s | limit req/s | ratio to limit | ratio to static file | p50 ms | p99 ms | limit p99 ms | bytes per answer | one request alone: first → second | server RSS peak | statuses, notes |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |",
   );
   for (const e of r.endpoints) {
     if (isSkipped(e)) {
-      lines.push(`| ⚠ ${e.name} | \`${e.path}\` | – | – | – | – | – | – | – | skipped: ${e.skipped} |`);
+      lines.push(`| ⚠ ${e.name} | \`${e.path}\` | – | – | – | – | – | – | – | – | – | – | skipped: ${e.skipped} |`);
       continue;
     }
-    const ratio = e.ratioToStatic === null ? "–" : e.ratioToStatic.toFixed(e.ratioToStatic < 0.1 ? 3 : 2);
     const [p50, p99] = e.requests ? [ms(e.latencyMs.p50), ms(e.latencyMs.p99)] : ["–", "–"];
+    const limitFlag = e.limit.answered ? "" : " ⚠";
     lines.push(
-      `| ${flagOf(e) ? "⚠ " : ""}${e.name} | \`${e.path}\` | ${e.requestsPerSecond.toFixed(1)} | ${ratio} | ${p50} | ${p99} | ${int(e.non2xx)} | ${aloneCell(e)} | ${int(e.serverPeakRssMb)} MB | ${notes(e, e.note)} |`,
+      `| ${flagOf(e) ? "⚠ " : ""}${e.name} | \`${e.path}\` | ${int(e.requestsPerSecond)} | ${int(e.limit.requestsPerSecond)}${limitFlag} | ${ratio(e.ratioToLimit)} | ${ratio(e.ratioToStatic)} | ${p50} | ${p99} | ${ms(e.limit.latencyMs.p99)} | ${int(e.bytesPerResponse ?? 0)} | ${aloneCell(e)} | ${int(e.serverPeakRssMb)} MB | ${notes(e, e.note)} |`,
     );
   }
   lines.push(
     "",
-    `Static page: \`${r.staticPage.path}\` (a route handler marked force-static), ${r.staticPage.prerendered ? "prerendered by the build (listed in its prerender manifest), so the server replays the stored answer" : "⚠ not in the build's prerender manifest"}; like the rest of the JSON API and the feeds it skips the proxy, which only pages pass through, and gets its security headers from the server's configuration. It is measured first and again last; ratios divide by ${r.staticPage.baseline === null ? "nothing (it did not answer)" : `the mean of the two runs (${r.staticPage.baseline.toFixed(1)} req/s)`}, and the two runs' own ratios show how far the machine drifted meanwhile.`,
-    "A figure marked ⚠ is not what it says: the endpoint did not answer every request with 200 (304 for the conditional one), or requests failed. \"Server RSS peak\" is the server's total resident memory sampled during that endpoint's run and the wait after it.",
+    "Limit: the app's answer to the same request (status, headers and body, byte for byte, as captured right after its run) replayed from memory by a bare Node `http` server (`bench/bare-server.ts`), a process of its own, loaded by wrk right after the app with the same settings. It is what this machine can do for those bytes; \"ratio to limit\" is the app's share of it.",
+    `Static file: \`${r.staticFile.path}\`, the app's stylesheet as Next serves it; measured first and again last, and the static ratios divide by ${r.staticFile.baseline === null ? "nothing (it did not answer)" : `the mean of the two runs (${int(r.staticFile.baseline)} req/s)`}.`,
+    "Bytes per answer: what wrk read per response, headers included; it tells a whole page from a 304 or an error page, since wrk counts answers of 400 and above but does not tell statuses apart (the statuses listed are the probe's). A figure marked ⚠ is not what it says: the endpoint did not answer as expected (200, or 304 for the conditional reads), or requests failed. \"Server RSS peak\" is the server's total resident memory sampled during that endpoint's runs and the wait after them.",
     "",
   );
 
@@ -146,6 +162,60 @@ export function renderMarkdown(r: Report): string {
       `| ${flagOf(w) ? "⚠ " : ""}POST \`${w.path}\` | ${w.claimsPerSecond.toFixed(1)} | ${ms(w.latencyMs.p50)} | ${ms(w.latencyMs.p99)} | ${int(w.non2xx)} | ${int(w.created)} | ${audit}; ${int(w.audit.claimEvents)} claim events${w.audit.matchesCreated ? ", one per claim created" : " ⚠ not one per claim created"} | ${notes(w)} |`,
       "",
       "Claims/s counts 201 answers in the measured window. Each claim commits in one transaction with its audit event, and appends to the chain are serialised by an advisory lock. Claims created also counts those of the warm-up and of the two single requests before it.",
+      "",
+    );
+  }
+
+  const wr = r.writeRates;
+  if (!wr) lines.push("Batch and one-after-another writes: ⚠ not measured; the run's log says why.", "");
+  else {
+    const b = wr.batch;
+    const one = wr.single;
+    lines.push(
+      "| writes | claims | time | claims/s | notes |",
+      "| --- | ---: | ---: | ---: | --- |",
+      `| ${b.status === 201 ? "" : "⚠ "}one batch, \`POST /api/stories/{slug}/claims/batch\` (NDJSON, ${mb(b.bytes)}) | ${int(b.claims)} | ${int(b.ms)} ms | ${int(b.claimsPerSecond)} | ${int(b.relays)} relay a claim of the same batch by its ref; status ${b.status}${b.error ? `: ${b.error}` : ""} |`,
+      `| ${one.written === one.claims ? "" : "⚠ "}single claims, one after another | ${int(one.claims)} | ${int(one.ms)} ms | ${one.claimsPerSecond.toFixed(1)} | p50 ${ms(one.latencyMs.p50)} ms, p99 ${ms(one.latencyMs.p99)} ms; ${statusesOf(one.statuses)} |`,
+      "",
+      `Both into a story of their own, after the concurrent writes above; the audit chain afterwards ${wr.auditChain}.`,
+      "",
+    );
+  }
+
+  lines.push("## Lighthouse", "");
+  const lh = r.lighthouse;
+  if (!lh) lines.push("Not run: `npm run bench:lighthouse` writes bench/results/lighthouse.json, which this report then quotes.", "");
+  else {
+    lines.push(
+      `From \`npm run bench:lighthouse\` of ${lh.at.slice(0, 16).replace("T", " ")} UTC (Lighthouse's mobile emulation: a slow network and a 4× slower CPU; the test suite holds every category at 0.95 or more).`,
+      "",
+      "| page | performance | accessibility | best practices | SEO | total blocking time | page weight | desktop performance |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+      ...Object.entries(lh.pages).map(
+        ([name, p]) =>
+          `| ${name} | ${p.scores.performance ?? "–"} | ${p.scores.accessibility ?? "–"} | ${p.scores["best-practices"] ?? "–"} | ${p.scores.seo ?? "–"} | ${p.totalBlockingTimeMs ?? "–"} ms | ${p.totalByteWeight === undefined ? "–" : mb(p.totalByteWeight)} | ${p.desktopPerformance ?? "–"} |`,
+      ),
+      "",
+    );
+  }
+
+  lines.push("## Two instances behind nginx", "");
+  const two = r.instances;
+  if (!two) lines.push("⚠ Not measured: the run's log says why.", "");
+  else {
+    const load = (what: string, l: InstancesBench["reads"]["oneInstance"]) => `| ${l.answered ? "" : "⚠ "}${what} | ${int(l.requestsPerSecond)} | ${ms(l.latencyMs.p50)} | ${ms(l.latencyMs.p99)} | ${statusesOf(l.statusCodes)} |`;
+    const sorted = [...two.freshnessMs].sort((a, b) => a - b);
+    lines.push(
+      "Two instances of `npm start` on the bench database with `TRUST_PROXY_HOPS=1`, behind Debian's nginx with `deploy/nginx.conf` (the README shows it), all on this machine's two cores with the load tool.",
+      "",
+      "| load | req/s | p50 ms | p99 ms | statuses |",
+      "| --- | ---: | ---: | ---: | --- |",
+      load("story page, one instance directly", two.reads.oneInstance),
+      load("story page, nginx to both", two.reads.twoBehindNginx),
+      load("create claim, one instance directly", two.writes.oneInstance),
+      load("create claim, nginx to both", two.writes.twoBehindNginx),
+      "",
+      `Freshness: a claim written through the second instance was on the first instance's cached story page ${ms(sorted[Math.floor(sorted.length / 2)] ?? 0)} ms (median of ${sorted.length}; slowest ${ms(sorted.at(-1) ?? 0)} ms) after the write's answer, by PostgreSQL's NOTIFY.`,
       "",
     );
   }

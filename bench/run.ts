@@ -7,6 +7,7 @@ import { rows, type Database } from "@/db";
 import { systemActor, verifyAuditChain } from "@/lib/audit";
 import { createEditor } from "@/lib/auth/editors";
 import { createToken } from "@/lib/auth/tokens";
+import { createStory } from "@/lib/stories/write";
 import { SERVER_TITLE } from "@/lib/edge";
 import { generateDataset, loadDataset, FULL_SHAPE, type DatasetShape } from "./dataset";
 import { openEmptyDatabase, provideDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from "./database";
@@ -16,14 +17,20 @@ import { runPictureBench } from "./pictures";
 import { runWatchBench, watchMarkdown } from "./watch";
 import { tablesScannedWhole } from "./scans";
 import { dropServerCaches, uncachedRenders } from "./uncached";
+import { capture, startBareServer } from "./bare";
+import { runInstancesBench } from "./instances";
+import { measureWriteRates } from "./writes";
 import { measure, type Endpoint, type LoadConfig } from "./load";
-import { renderMarkdown, type EndpointResult, type Measured, type Report, type SkippedEndpoint, type WriteResult } from "./report";
+import { requirePrograms } from "./programs";
+import { renderMarkdown, type LighthouseResult, type EndpointResult, type Measured, type Report, type SkippedEndpoint, type WriteResult } from "./report";
 import { buildApp, buildExists, DIST_DIR, freePort, prerenderedRoutes, startServer, stopCommands, waitForHealth, waitUntilIdle, watchMemory, type Server } from "./server";
 
-// A route handler marked force-static: the build writes its answer once and the server replays
-// it. No page is prerendered (the build's manifest, kept in the results, lists the routes that are).
-const STATIC_PATH = "/api/openapi.json";
 const RESULTS_DIR = path.join("bench", "results");
+/**
+ * What every server the bench starts runs with, beyond the database and port: the bench's one
+ * editor writes far more a minute than any person, and it measures how fast writes go, not the limit.
+ */
+const BENCH_SERVER_ENV: Record<string, string> = { WRITE_RATE_LIMIT: "1000000" };
 
 function numberFromEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -59,6 +66,14 @@ function git(args: string[]): string | null {
 function nextVersion(): string | null {
   try {
     return (JSON.parse(readFileSync(path.join("node_modules", "next", "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+function readLighthouse(): LighthouseResult | null {
+  try {
+    return JSON.parse(readFileSync(path.join(RESULTS_DIR, "lighthouse.json"), "utf8")) as LighthouseResult;
   } catch {
     return null;
   }
@@ -117,6 +132,7 @@ async function main() {
   mkdirSync(logDir, { recursive: true });
   mkdirSync(RESULTS_DIR, { recursive: true });
 
+  requirePrograms(["wrk", "nginx"]);
   const resources = new Resources();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
@@ -167,7 +183,7 @@ async function main() {
     const launch = async () => {
       const logFile = path.join(logDir, `server-${++launches}.log`);
       // Held before waiting, so an interrupted or failed start still stops it.
-      resources.server = startServer({ databaseUrl: database.url, port, logFile });
+      resources.server = startServer({ databaseUrl: database.url, port, logFile, env: BENCH_SERVER_ENV });
       await waitForHealth(resources.server, { logFile });
       return resources.server;
     };
@@ -205,8 +221,23 @@ async function main() {
     };
 
     const endpoints: (EndpointResult | SkippedEndpoint)[] = [];
+    /**
+     * One read against the app, then the same bytes, as the app sent them, from the bare server
+     * with the same load: the limit of this machine for that answer.
+     */
     const read = async (endpoint: Endpoint, note?: string): Promise<EndpointResult> => {
-      const result: EndpointResult = { ...(await run(endpoint)), ratioToStatic: null, ...(note && { note }) };
+      const measured = await run(endpoint);
+      const captured = await capture(resources.server!.url + endpoint.path, endpoint.headers);
+      const bareUrl = await bare.replay(endpoint.name, captured);
+      const limit = await measure(bareUrl.slice(0, bareUrl.lastIndexOf("/")), { name: `${endpoint.name}, bare server`, path: bareUrl.slice(bareUrl.lastIndexOf("/")), expected: [captured.status] }, config);
+      const result: EndpointResult = {
+        ...measured,
+        limit: { requestsPerSecond: limit.requestsPerSecond, latencyMs: limit.latencyMs, bytesPerResponse: limit.bytesPerResponse ?? 0, answered: limit.answered },
+        ratioToLimit: limit.requestsPerSecond ? Math.round((measured.requestsPerSecond / limit.requestsPerSecond) * 1000) / 1000 : null,
+        ratioToStatic: null,
+        ...(note && { note }),
+      };
+      log(`  the same bytes from a bare server: ${limit.requestsPerSecond} req/s, p99 ${limit.latencyMs.p99} ms; ratio ${result.ratioToLimit}`);
       endpoints.push(result);
       return result;
     };
@@ -237,27 +268,44 @@ async function main() {
       return report;
     });
 
-    await phase("reads", "reads", async () => {
-      await read({ name: "static page", path: STATIC_PATH });
-      await read({ name: "story page", path: `/stories/${probes.storySlug}` }, `${probes.storyClaims} claims`);
-      await read({ name: "largest story page", path: `/stories/${probes.largeStorySlug}` }, `${probes.largeStoryClaims.toLocaleString("en")} claims`);
-      await read({ name: "claim page", path: `/claims/${probes.claimId}` }, `${probes.claimLinks} links`);
-      const feed = await read({ name: "site feed", path: "/feed.xml" });
-      const { status: feedStatus, etag } = feed.alone.second ?? feed.alone.first;
-      if (feedStatus === 200 && etag) {
-        const conditional = await read({ name: "site feed, If-None-Match", path: "/feed.xml", headers: { "if-none-match": etag }, expected: [304] });
-        conditional.note = `${Math.round(conditional.expectedShare * 1000) / 10}% answered 304`;
-      } else {
-        const answer = feedStatus || feed.alone.first.error;
-        endpoints.push({ name: "site feed, If-None-Match", path: "/feed.xml", skipped: feedStatus === 200 ? "the feed sends no ETag" : `GET /feed.xml answered ${answer}` });
-      }
-      await read({ name: "API read", path: `/api/stories/${probes.storySlug}` }, "story JSON");
-      await read({ name: "static page (repeat)", path: STATIC_PATH }, "drift check");
-    });
-    // The machine is shared: the static page is measured first and last, and the ratios divide
+    // The app's own stylesheet, as a browser loads it with every page: a file Next serves as it is.
+    const staticPath = await (async () => {
+      const html = await (await fetch(`${resources.server!.url}/`)).text();
+      const found = /\/_next\/static\/[^"?]+\.css/.exec(html)?.[0];
+      if (!found) throw new Error("The front page names no stylesheet.");
+      return found;
+    })();
+    const bare = await startBareServer(await freePort(3411, 3420));
+    try {
+      await phase("reads", "reads", async () => {
+        const outlet = data.generated.outlets[0]!.slug;
+        await read({ name: "static file", path: staticPath }, "the app's stylesheet, from Next");
+        const story = await read({ name: "story page", path: `/stories/${probes.storySlug}` }, `${probes.storyClaims} claims`);
+        await read({ name: "story page, brotli", path: `/stories/${probes.storySlug}`, headers: { "accept-encoding": "br" } }, "as browsers ask for it");
+        await read({ name: "largest story page", path: `/stories/${probes.largeStorySlug}` }, `${probes.largeStoryClaims.toLocaleString("en")} claims`);
+        await read({ name: "claim page", path: `/claims/${probes.claimId}` }, `${probes.claimLinks} links`);
+        await read({ name: "outlet page", path: `/outlets/${outlet}` });
+        const feed = await read({ name: "site feed", path: "/feed.xml" });
+        await read({ name: "story feed", path: `/stories/${probes.storySlug}/feed.atom` });
+        for (const [name, source] of [["story page", story], ["site feed", feed]] as const) {
+          const { status, etag } = source.alone.second ?? source.alone.first;
+          if (status === 200 && etag) {
+            const conditional = await read({ name: `${name}, If-None-Match`, path: source.path, headers: { "if-none-match": etag }, expected: [304] });
+            conditional.note = `${Math.round((conditional.bytesPerResponse ?? 0) / 10) * 10} B per answer`;
+          } else {
+            endpoints.push({ name: `${name}, If-None-Match`, path: source.path, skipped: status === 200 ? "no ETag" : `GET ${source.path} answered ${status || source.alone.first.error}` });
+          }
+        }
+        await read({ name: "API read", path: `/api/stories/${probes.storySlug}` }, "story JSON, through Next");
+        await read({ name: "static file (repeat)", path: staticPath }, "drift check");
+      });
+    } finally {
+      bare.stop();
+    }
+    // The machine is shared: the static file is measured first and last, and the ratios divide
     // by the mean of the two, so neither a cold start nor a later lull sets the baseline alone.
     // A run with timeouts still counts (it is flagged); one that answered anything but 200 does not.
-    const staticRuns = endpoints.filter((e): e is EndpointResult => !("skipped" in e) && e.path === STATIC_PATH && e.requests > 0 && e.expectedShare === 1);
+    const staticRuns = endpoints.filter((e): e is EndpointResult => !("skipped" in e) && e.path === staticPath && e.requests > 0 && e.expectedShare === 1);
     const baseline = staticRuns.length ? staticRuns.reduce((sum, e) => sum + e.requestsPerSecond, 0) / staticRuns.length : null;
     for (const e of endpoints) if (!("skipped" in e) && baseline) e.ratioToStatic = Math.round((e.requestsPerSecond / baseline) * 1000) / 1000;
 
@@ -277,23 +325,25 @@ async function main() {
     });
 
     const writePath = `/api/stories/${probes.storySlug}/claims`;
+    const actor = systemActor("bench");
+    const { editor } = await createEditor(db, actor, { email: "bench-writer@claimtrail.test", name: "Bench writer" });
+    const token = await createToken(db, actor, editor.id, { name: "bench", scope: "write" });
+    const documents = data.generated.documents;
+    const texts = data.generated.claimRevisions.slice(0, 1_000).map((r) => r.text);
+    const claimBody = (n: number, label: string) => {
+      const i = Math.abs(n);
+      return JSON.stringify({ documentId: documents[(i * 7919) % documents.length]!.id, text: `${texts[i % texts.length]} (${label} ${n})`, speaker: "Bench writer" });
+    };
+    const writeEndpoint = (label: string): Endpoint => ({
+      name: "create claim",
+      method: "POST",
+      path: writePath,
+      headers: { authorization: `Bearer ${token.secret}` },
+      expected: [201],
+      body: (n) => claimBody(n, label),
+    });
     const measureWrites = async (): Promise<WriteResult> => {
-      const actor = systemActor("bench");
-      const { editor } = await createEditor(db, actor, { email: "bench-writer@claimtrail.test", name: "Bench writer" });
-      const token = await createToken(db, actor, editor.id, { name: "bench", scope: "write" });
-      const documents = data.generated.documents;
-      const texts = data.generated.claimRevisions.slice(0, 1_000).map((r) => r.text);
-      const m = await run({
-        name: "create claim",
-        method: "POST",
-        path: writePath,
-        headers: { authorization: `Bearer ${token.secret}` },
-        expected: [201],
-        body: (n) => {
-          const i = Math.abs(n);
-          return JSON.stringify({ documentId: documents[(i * 7919) % documents.length]!.id, text: `${texts[i % texts.length]} (write ${n})`, speaker: "Bench writer" });
-        },
-      });
+      const m = await run(writeEndpoint("write"));
       const [created] = await rows<{ n: number }>(db, sql`select count(*)::int as n from claims where id > ${loadedClaims}`);
       const [claimEvents] = await rows<{ n: number }>(db, sql`select count(*)::int as n from audit_events where entity = 'claim' and action = 'create'`);
       const verdict = await verifyAuditChain(db);
@@ -315,10 +365,39 @@ async function main() {
     const writes = await phase("writes", "writes through the API", () =>
       measureWrites().catch((err: unknown): SkippedEndpoint => ({ name: "create claim", path: writePath, skipped: (err as Error).message })),
     );
+    // On a story of their own, so that the batch lands in an empty story whatever ran before.
+    const writeRates = await phase("batch", "a batch of 5,000 claims, then 500 single writes one after another", async () => {
+      const story = await createStory(db, actor, { title: "Bench batch writes" });
+      const rates = await measureWriteRates({ base: resources.server!.url, token: token.secret, storySlug: story.slug, documentIds: documents.map((d) => d.id), texts });
+      log(`  batch: ${rates.batch.claimsPerSecond} claims/s (${rates.batch.ms} ms, status ${rates.batch.status}); single, one after another: ${rates.single.claimsPerSecond} claims/s`);
+      const verdict = await verifyAuditChain(db);
+      return { ...rates, auditChain: verdict.ok ? `verifies: ${verdict.events} events` : `⚠ broken at event ${verdict.brokenAt}: ${verdict.reason}` };
+    }).catch((err: unknown) => {
+      console.error(`[bench] the batch bench failed: ${(err as Error).message}`);
+      return null;
+    });
 
     const processes = memory.stop();
     const serverProcess = processes.find((p) => p.name.startsWith(SERVER_TITLE)) ?? processes[0] ?? null;
     await resources.server?.stop();
+
+    const instances = await phase("instances", "two instances behind nginx", () =>
+      runInstancesBench({
+        databaseUrl: database.url,
+        logDir,
+        config,
+        read: `/stories/${probes.storySlug}`,
+        write: writeEndpoint("two instances"),
+        claim: (n) => {
+          const text = `Freshness check ${n} at ${Date.now()}`;
+          return { text, body: JSON.stringify({ documentId: documents[n]!.id, text }) };
+        },
+        env: BENCH_SERVER_ENV,
+      }).catch((err: unknown) => {
+        console.error(`[bench] the two instances' bench failed: ${(err as Error).message}`);
+        return null;
+      }),
+    );
 
     const diffRows = await phase("diff", "word diff", () =>
       runDiffBench().catch((err: unknown) => {
@@ -372,9 +451,12 @@ async function main() {
       config: { ...config, settleSeconds, database: database.location, databaseCreated: database.created, port, build: skipBuild ? "reused" : "built", dataset: shape },
       phasesSeconds: phases,
       dataset: { rows: data.counts, probes },
-      staticPage: { path: STATIC_PATH, prerendered: prerendered.includes(STATIC_PATH), prerenderedRoutes: prerendered, baseline: baseline && Math.round(baseline * 10) / 10 },
+      staticFile: { path: staticPath, prerenderedRoutes: prerendered, baseline: baseline && Math.round(baseline * 10) / 10 },
       endpoints,
       writes,
+      writeRates,
+      instances,
+      lighthouse: readLighthouse(),
       diff: { rows: diffRows },
       pictures,
       matching,

@@ -125,7 +125,7 @@ function descendants(root: number): number[] {
  * bench database, spawned without npm in a process group of its own, so stopping the group stops
  * whatever server process it forked.
  */
-export function startServer(options: { databaseUrl: string; port: number; logFile: string }): Server {
+export function startServer(options: { databaseUrl: string; port: number; logFile: string; env?: Record<string, string> }): Server {
   const log = createWriteStream(options.logFile);
   const child: ChildProcess = spawn("bash", ["scripts/start.sh", "-p", String(options.port), "-H", "127.0.0.1"], {
     env: {
@@ -136,6 +136,7 @@ export function startServer(options: { databaseUrl: string; port: number; logFil
       DATABASE_URL: options.databaseUrl,
       SEED_ON_START: "0",
       PORT: String(options.port),
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

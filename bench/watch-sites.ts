@@ -20,6 +20,9 @@ export function benchPage(paragraphs: string[], stamp: string): string {
 <aside><ul>${menu}</ul></aside>${script}<footer>© Bench News</footer></body></html>`;
 }
 
+/** Requests for documents across every site, which `/__served` on any site reports. */
+let documentRequests = 0;
+
 function serve(sites: FixtureSite[], index: number, base: string[], edited: string[]) {
   const site = sites[index % sites.length]!;
   const behaviour = behaviourOf(index);
@@ -27,6 +30,7 @@ function serve(sites: FixtureSite[], index: number, base: string[], edited: stri
   const fixed = benchPage(base, "Published 14 Oct 2024");
   site.set(`/doc/${index}`, (req, res) => {
     served++;
+    documentRequests++;
     if (behaviour === "304") {
       if (req.headers["if-none-match"] === `"d${index}"`) return void res.writeHead(304, { etag: `"d${index}"` }).end();
       return void res.writeHead(200, { "content-type": "text/html; charset=utf-8", etag: `"d${index}"` }).end(fixed);
@@ -43,6 +47,7 @@ if (process.argv[1]?.endsWith("watch-sites.ts")) {
   const { before, after } = generateEditedPair({ seed: 17, words: 1500, edits: 40 });
   const sites = await Promise.all(Array.from({ length: hosts }, () => fixtureSite()));
   for (let i = 0; i < documents; i++) serve(sites, i, paragraphsOf(before), paragraphsOf(after));
+  for (const site of sites) site.set("/__served", (_req, res) => void res.writeHead(200, { "content-type": "text/plain" }).end(String(documentRequests)));
   console.log(JSON.stringify({ origins: sites.map((s) => s.origin) }));
   const stop = async () => {
     await Promise.all(sites.map((s) => s.close()));

@@ -81,11 +81,25 @@ async function waitForCaptures(database: Database, sinceId: number, count: numbe
 
 const lastCaptureId = async (database: Database) => Number((await rows<{ id: number | null }>(database.db, sql`select max(id) as id from captures`))[0]!.id ?? 0);
 
-type Pass = { instances: number; captures: number; seconds: number; perSecond: number; cpuMsPerCapture: number | null; lagMs: { p50: number; p95: number; max: number }; outcomes: Record<string, number> };
+type Pass = {
+  instances: number;
+  captures: number;
+  /** Requests the fixture sites answered for documents during the pass, and (watch, slot) pairs captured more than once. */
+  fetches: number;
+  slotsCapturedTwice: number;
+  seconds: number;
+  perSecond: number;
+  cpuMsPerCapture: number | null;
+  lagMs: { p50: number; p95: number; max: number };
+  outcomes: Record<string, number>;
+};
 
-async function pass(database: Database, ids: number[], instances: 1 | 2, child?: () => Promise<ChildProcess>): Promise<Pass> {
+const servedSoFar = async (origin: string) => Number(await (await fetch(`${origin}/__served`)).text());
+
+async function pass(database: Database, ids: number[], origin: string, instances: 1 | 2, child?: () => Promise<ChildProcess>): Promise<Pass> {
   await dueNow(database, ids);
   const since = await lastCaptureId(database);
+  const servedBefore = await servedSoFar(origin);
   const watcher = await startWorker(database, { settings, cron: false, pollingIntervalSeconds: 0.5 });
   const second = instances === 2 && child ? await child() : null;
   const cpu = process.cpuUsage();
@@ -101,9 +115,15 @@ async function pass(database: Database, ids: number[], instances: 1 | 2, child?:
       (await rows<{ outcome: string; n: number }>(database.db, sql`select outcome::text, count(*)::int as n from captures where id > ${since} group by 1 order by 1`)).map((r) => [r.outcome, r.n]),
     );
     const at = (q: number) => Math.round(lag[Math.min(lag.length - 1, Math.floor(q * lag.length))] ?? 0);
+    const [twice] = await rows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from (select 1 from captures where id > ${since} and slot is not null group by watch_id, slot having count(*) > 1) pairs`,
+    );
     return {
       instances,
       captures: done,
+      fetches: (await servedSoFar(origin)) - servedBefore,
+      slotsCapturedTwice: twice?.n ?? 0,
       seconds: Math.round(seconds * 10) / 10,
       perSecond: Math.round((done / seconds) * 10) / 10,
       // With two instances the other process's CPU is not in this figure.
@@ -176,9 +196,10 @@ export async function runWatchBench(serverUrl = process.env.BENCH_POSTGRES_URL ?
   try {
     await migrateDatabase(database, bench.url);
     const ids = await makeWatches(database, sites.origins);
-    const first = await pass(database, ids, 1);
-    const one = await pass(database, ids, 1);
-    const two = await pass(database, ids, 2, secondInstance(bench.url));
+    const origin = sites.origins[0]!;
+    const first = await pass(database, ids, origin, 1);
+    const one = await pass(database, ids, origin, 1);
+    const two = await pass(database, ids, origin, 2, secondInstance(bench.url));
     const perCheck = await cpuPerCheck(database, ids);
     const extraction = extractionTimes();
     const [versions] = await rows<{ n: number }>(database.db, sql`select count(*)::int as n from document_versions`);
@@ -203,14 +224,14 @@ export async function runWatchBench(serverUrl = process.env.BENCH_POSTGRES_URL ?
 
 export function watchMarkdown(r: WatchBenchResult): string {
   const row = (name: string, p: Pass) =>
-    `| ${name} | ${p.captures} | ${p.seconds} s | ${p.perSecond} | ${p.cpuMsPerCapture ?? "–"} | ${p.lagMs.p50} / ${p.lagMs.p95} / ${p.lagMs.max} ms | ${Object.entries(p.outcomes).map(([k, v]) => `${k} ${v}`).join(", ")} |`;
+    `| ${name} | ${p.captures} | ${p.fetches} | ${p.slotsCapturedTwice} | ${p.seconds} s | ${p.perSecond} | ${p.cpuMsPerCapture ?? "–"} | ${p.lagMs.p50} / ${p.lagMs.p95} / ${p.lagMs.max} ms | ${Object.entries(p.outcomes).map(([k, v]) => `${k} ${v}`).join(", ")} |`;
   return [
     "## The watcher",
     "",
     `${r.documents} watched documents on ${r.hosts} local fixture sites (in a process of their own); ${r.mix}. Checks run on pg-boss against PostgreSQL; no spacing between requests to a host.`,
     "",
-    "| pass | captures | time | per second | CPU ms per capture (this process) | lag behind schedule p50 / p95 / max | outcomes |",
-    "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+    "| pass | captures | documents fetched | slots captured twice | time | per second | CPU ms per capture (this process) | lag behind schedule p50 / p95 / max | outcomes |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     row("first captures (every page new)", r.passes.firstCaptures),
     row("re-check, one instance", r.passes.oneInstance),
     row("re-check, two instances", r.passes.twoInstances),
@@ -220,6 +241,8 @@ export function watchMarkdown(r: WatchBenchResult): string {
     ...Object.entries(r.cpuPerCheck).map(([k, v]) => `| ${k === "304" ? "answered 304" : k === "same-bytes" ? "the same bytes (unchanged)" : "a changed page (read and compared)"} | ${v.cpuMs} | ${v.wallMs} |`),
     "",
     `Extraction of a ${r.extraction.pageKb} KB page: Readability over linkedom ${r.extraction.readabilityOverLinkedomMs} ms, over jsdom ${r.extraction.readabilityOverJsdomMs} ms (medians of 25).`,
+    "",
+    "Documents fetched counts the requests the fixture sites answered during the pass: one per document when no slot is fetched twice, whether one instance works the queue or two.",
     "",
     `10,000 watches every 15 minutes need ${r.tenThousandEvery15Minutes.neededPerSecond} checks a second; one instance did ${r.tenThousandEvery15Minutes.measuredPerSecond}: ${r.tenThousandEvery15Minutes.onTime ? "on time" : "not on time"}. Peak memory of the bench process: ${r.peakRssMb} MB.`,
     "",

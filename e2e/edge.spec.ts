@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { failSignIn, startOwnServer } from "./helpers";
 
 type RawAnswer = { status: number; headers: http.IncomingHttpHeaders };
 
@@ -60,50 +60,19 @@ test.describe("sign-in limits count the connection, not a header the client writ
 
   // A server of its own: the test spends an address's attempts, which the shared servers' other
   // tests need. TRUST_PROXY_HOPS is left at its default, 0: no proxy in front of it.
-  let url: string;
-  let stop: () => void;
+  let server: { url: string; stop: () => void } | undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "claimtrail-edge-"));
   test.beforeAll(async () => {
-    const port = Number(new URL(process.env.E2E_SETUP_URL!).port) + 5;
-    url = `http://127.0.0.1:${port}`;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "claimtrail-edge-"));
-    const child = spawn("bash", ["scripts/start.sh", "-p", String(port), "-H", "127.0.0.1"], {
-      env: { ...process.env, PGLITE_DIR: path.join(dir, "db"), DATABASE_URL: "", SEED_ON_START: "0", WATCHER: "0" },
-      stdio: "ignore",
-      detached: true,
-    });
-    stop = () => {
-      try {
-        process.kill(-child.pid!, "SIGTERM");
-      } catch {
-        // Already gone.
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
-    };
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const up = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
-      if (up) break;
-      if (Date.now() > deadline) throw new Error("the server did not start within a minute");
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    server = await startOwnServer(Number(new URL(process.env.E2E_SETUP_URL!).port) + 5, { PGLITE_DIR: path.join(dir, "db"), DATABASE_URL: "" });
   });
-  test.afterAll(() => stop?.());
+  test.afterAll(() => {
+    server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   test("a new X-Forwarded-For on every attempt does not buy more attempts", async ({ browser }) => {
-    const tryOnce = async (i: number) => {
-      const context = await browser.newContext({ baseURL: url, extraHTTPHeaders: { "X-Forwarded-For": `203.0.113.${i}` } });
-      const page = await context.newPage();
-      await page.goto("/signin");
-      // A new account each time, so that only the per-address limit (20 in 15 minutes) can bite.
-      await page.getByLabel("Email").fill(`nobody${i}@example.org`);
-      await page.getByLabel("Password").fill("not the password");
-      await page.getByRole("button", { name: "Sign in" }).click();
-      const message = page.getByText(/do not match|Too many attempts/);
-      await expect(message).toBeVisible();
-      const text = (await message.textContent()) ?? "";
-      await context.close();
-      return text;
-    };
+    // A new account each time, so that only the per-address limit (20 in 15 minutes) can bite.
+    const tryOnce = (i: number) => failSignIn(browser, server!.url, `nobody${i}@example.org`, { "X-Forwarded-For": `203.0.113.${i}` });
     for (let i = 1; i <= 20; i++) expect(await tryOnce(i)).toContain("do not match");
     expect(await tryOnce(21)).toContain("Too many attempts");
   });

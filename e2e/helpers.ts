@@ -1,9 +1,9 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import type { APIRequestContext, Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 
 export const SEED_SLUG = "who-reshot-ballerina";
 export const STORY = `/stories/${SEED_SLUG}`;
@@ -132,4 +132,49 @@ json.dump({"items": items, "feeds": feeds}, sys.stdout)`,
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }
+}
+
+/**
+ * A server of a test's own (`npm start` on the build the suite tests), stopped with its process
+ * group, so no instance outlives the test that started it.
+ */
+export async function startOwnServer(port: number, env: Record<string, string>): Promise<{ url: string; stop: () => void }> {
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn("bash", ["scripts/start.sh", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...process.env, SEED_ON_START: "0", WATCHER: "0", ...env },
+    stdio: "ignore",
+    detached: true,
+  });
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const up = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+    if (up) return { url, stop };
+    if (Date.now() > deadline || child.exitCode !== null) {
+      stop();
+      throw new Error(`the server on port ${port} did not start within a minute`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** One failed sign-in in a browser of its own with `headers`; the message the form shows. */
+export async function failSignIn(browser: Browser, baseURL: string, email: string, headers: Record<string, string> = {}): Promise<string> {
+  const context = await browser.newContext({ baseURL, extraHTTPHeaders: headers });
+  const page = await context.newPage();
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const message = page.getByText(/do not match|Too many attempts/);
+  await expect(message).toBeVisible();
+  const text = (await message.textContent()) ?? "";
+  await context.close();
+  return text;
 }

@@ -9,23 +9,26 @@ import { STORY, seedStory } from "./helpers";
 const run = promisify(execFile);
 
 // Lighthouse's accessibility, best-practice and SEO audits look at what the page is, so they are
-// held to the bar here. Its performance score is a timing, which a test on a shared machine cannot
-// fairly assert: it is measured and written down instead when LIGHTHOUSE_REPORT names a file
-// (`npm run bench:lighthouse`).
-const HELD = ["accessibility", "best-practices", "seo"] as const;
+// held to the bar here. So is performance: Lighthouse simulates the phone and its network from
+// the page's own trace, and reader pages, plain HTML with no script, score 0.99–1.0 whatever else
+// the machine is doing. With LIGHTHOUSE_REPORT naming a file (`npm run bench:lighthouse`), the
+// scores, total blocking time, page weight and the desktop score are written down too.
+const HELD = ["performance", "accessibility", "best-practices", "seo"] as const;
 const report = process.env.LIGHTHOUSE_REPORT;
-const categories = report ? ["performance", ...HELD] : [...HELD];
 
-type Audit = { id: string; score: number | null; scoreDisplayMode: string; displayValue?: string };
+type Audit = { id: string; score: number | null; scoreDisplayMode: string; displayValue?: string; numericValue?: number };
 type Result = { categories: Record<string, { score: number }>; audits: Record<string, Audit> };
-const measured: Record<string, { scores: Record<string, number>; shortOfFullMarks: string[]; desktopPerformance?: number }> = {};
+type Measured = { scores: Record<string, number>; shortOfFullMarks: string[]; totalBlockingTimeMs?: number; totalByteWeight?: number; desktopPerformance?: number };
+const measured: Record<string, Measured> = {};
 
 async function lighthouse(chrome: string, url: string, only: string[], extra: string[] = []): Promise<Result> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "claimtrail-lh-")), "report.json");
-  await run(
-    path.resolve("node_modules", ".bin", "lighthouse"),
-    [url, "--quiet", "--output=json", `--output-path=${out}`, `--only-categories=${only.join(",")}`, "--chrome-flags=--headless --no-sandbox --disable-gpu", ...extra],
-    { env: { ...process.env, CHROME_PATH: chrome }, maxBuffer: 64 * 1024 * 1024 },
+  const args = [url, "--quiet", "--output=json", `--output-path=${out}`, `--only-categories=${only.join(",")}`, "--chrome-flags=--headless --no-sandbox --disable-gpu", ...extra];
+  const options = { env: { ...process.env, CHROME_PATH: chrome }, maxBuffer: 64 * 1024 * 1024 };
+  // Lighthouse now and then fails to record the browser's trace (NO_NAVSTART) and asks to be run
+  // again: once more, then the error stands.
+  await run(path.resolve("node_modules", ".bin", "lighthouse"), args, options).catch((err: Error) =>
+    /NO_NAVSTART|run Lighthouse again/.test(err.message) ? run(path.resolve("node_modules", ".bin", "lighthouse"), args, options) : Promise.reject(err),
   );
   return JSON.parse(fs.readFileSync(out, "utf8")) as Result;
 }
@@ -40,11 +43,15 @@ for (const which of ["story", "claim"] as const) {
     const seed = await seedStory(request);
     const url = `${baseURL}${which === "story" ? STORY : `/claims/${seed.relayHowLong.id}`}`;
     // Lighthouse's default: a phone on a slow network with a 4× slower CPU.
-    const result = await lighthouse(chrome, url, categories);
+    const result = await lighthouse(chrome, url, [...HELD]);
     const failing = Object.values(result.audits)
       .filter((a) => a.score !== null && a.score < 1 && (a.scoreDisplayMode === "binary" || a.scoreDisplayMode === "numeric"))
       .map((a) => `${a.id}: ${a.score}${a.displayValue ? ` (${a.displayValue})` : ""}`);
-    measured[which] = { scores: Object.fromEntries(categories.map((c) => [c, result.categories[c]!.score])), shortOfFullMarks: failing };
+    measured[which] = { scores: Object.fromEntries(HELD.map((c) => [c, result.categories[c]!.score])), shortOfFullMarks: failing };
+    if (report) {
+      measured[which].totalBlockingTimeMs = Math.round(result.audits["total-blocking-time"]?.numericValue ?? NaN);
+      measured[which].totalByteWeight = result.audits["total-byte-weight"]?.numericValue;
+    }
     if (report) measured[which].desktopPerformance = (await lighthouse(chrome, url, ["performance"], ["--preset=desktop"])).categories.performance!.score;
     for (const category of HELD) expect(result.categories[category]!.score, `${category}; audits short of full marks: ${failing.join(", ")}`).toBeGreaterThanOrEqual(0.95);
   });

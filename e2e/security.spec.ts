@@ -24,11 +24,19 @@ function expectCommonHeaders(res: APIResponse) {
   return directives(headers["content-security-policy"] ?? "");
 }
 
-/** A page runs its own scripts and styles, and only those that carry this response's nonce. */
-function expectPageHeaders(res: APIResponse) {
+/**
+ * A page rendered by Next (editor pages, and paths with no page) runs its own scripts and styles,
+ * and only those that carry this response's nonce; a reader page runs no script at all.
+ */
+function expectPageHeaders(res: APIResponse, reader: boolean) {
   const csp = expectCommonHeaders(res);
   const scripts = csp.get("script-src") ?? [];
-  expect(scripts).toContainEqual(expect.stringMatching(/^'nonce-[A-Za-z0-9+/]+={0,2}'$/));
+  if (reader) {
+    expect(scripts).toEqual(["'none'"]);
+    expect(csp.get("style-src")).toEqual(["'self'"]);
+  } else {
+    expect(scripts).toContainEqual(expect.stringMatching(/^'nonce-[A-Za-z0-9+/]+={0,2}'$/));
+  }
   expect(scripts).not.toContain("'unsafe-inline'");
   expect(scripts).not.toContain("'unsafe-eval'");
   expect(csp.get("default-src")).toEqual(["'self'"]);
@@ -85,7 +93,8 @@ async function expectHydrated(page: Page) {
 
 test.describe("security headers", () => {
   test("pages, API routes, feeds and 404s all carry them", async ({ request }) => {
-    const pages = ["/", SEED_STORY, "/search?q=Ballerina", "/outlets/the-wrap", "/claims/1", "/documents/1", "/signin", "/no-such-page", "/stories/no-such-story", "/_next/no-such-thing", "/_next/image/no-such-image"];
+    const readerPages = ["/", SEED_STORY, "/search?q=Ballerina", "/outlets/the-wrap", "/claims/1", "/documents/1", "/stories/no-such-story"];
+    const pages = [...readerPages, "/signin", "/no-such-page", "/_next/no-such-thing", "/_next/image/no-such-image"];
     const data = [
       "/feed.xml",
       `${SEED_STORY}/feed.atom`,
@@ -100,7 +109,7 @@ test.describe("security headers", () => {
     for (const path of [...pages, ...data]) {
       const res = await request.get(path);
       expect(res.status(), path).toBe(path.includes("no-such") ? 404 : 200);
-      if (pages.includes(path)) expectPageHeaders(res);
+      if (pages.includes(path)) expectPageHeaders(res, readerPages.includes(path));
       else expectDataHeaders(res);
     }
   });
@@ -124,13 +133,11 @@ test.describe("security headers", () => {
     expectDataHeaders(res);
   });
 
-  test("each response gets a fresh nonce, and the page's scripts carry exactly that one", async ({ request }) => {
-    const first = await request.get("/");
-    const second = await request.get("/");
+  test("each response of a page Next renders gets a fresh nonce, and the page's scripts carry exactly that one", async ({ request }) => {
+    const first = await request.get("/signin");
+    const second = await request.get("/signin");
     const nonceOf = (res: APIResponse) => /'nonce-([^']+)'/.exec(res.headers()["content-security-policy"]!)![1]!;
     expect(nonceOf(first)).not.toBe(nonceOf(second));
-
-    // The second response is served from memory; it must carry its own nonce all the same.
     for (const res of [first, second]) {
       const html = await res.text();
       const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
@@ -139,8 +146,19 @@ test.describe("security headers", () => {
     }
   });
 
+  test("reader pages carry no script but their JSON-LD, and no nonce: every reader gets the same bytes", async ({ request }) => {
+    for (const path of ["/", SEED_STORY, "/claims/4", "/stories/no-such-story"]) {
+      const [first, second] = [await request.get(path), await request.get(path)];
+      const html = await first.text();
+      expect(await second.text(), path).toBe(html);
+      const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+      expect(scripts.filter((tag) => tag !== '<script type="application/ld+json">'), path).toEqual([]);
+      expect(html, path).not.toMatch(/nonce|\/_next\/static\/[^"]+\.js/);
+    }
+  });
+
   test("static files are served with nosniff", async ({ request }) => {
-    const html = await (await request.get("/")).text();
+    const html = await (await request.get("/signin")).text();
     const asset = /\/_next\/static\/[^"]+\.js/.exec(html)?.[0];
     expect(asset).toBeTruthy();
     const res = await request.get(asset!);
@@ -160,7 +178,20 @@ test.describe("security headers", () => {
 });
 
 test.describe("pages run under the policy", () => {
-  for (const path of ["/", SEED_STORY, "/search?q=Ballerina", "/outlets/the-wrap", "/claims/1", "/documents/1", "/signin", "/no-such-page", "/stories/no-such-story"]) {
+  for (const path of ["/", SEED_STORY, "/search?q=Ballerina", "/outlets/the-wrap", "/claims/1", "/documents/1", "/stories/no-such-story"]) {
+    test(`${path} loads with no script, no violation and no console error`, async ({ page }) => {
+      const watcher = await watch(page);
+      const res = await page.goto(path, { waitUntil: "load" });
+      expect(res!.status()).toBe(path.includes("no-such") ? 404 : 200);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      // Next's client would have set `window.next` had any of its scripts come with the page.
+      expect(await page.evaluate(() => "next" in window || "__next_f" in self)).toBe(false);
+      expect(await watcher.violations()).toEqual([]);
+      expect(watcher.problems).toEqual([]);
+    });
+  }
+
+  for (const path of ["/signin", "/no-such-page"]) {
     test(`${path} loads and hydrates with no violation and no console error`, async ({ page }) => {
       const watcher = await watch(page);
       const res = await page.goto(path);
@@ -171,10 +202,9 @@ test.describe("pages run under the policy", () => {
     });
   }
 
-  test("client-side navigation keeps working with no violation", async ({ page }) => {
+  test("links between reader pages load the next page with no violation", async ({ page }) => {
     const watcher = await watch(page);
     await page.goto("/");
-    await expectHydrated(page);
     await page.getByRole("link", { name: "Who reshot Ballerina?" }).click();
     await expect(page).toHaveURL(new RegExp(`${SEED_STORY}$`));
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Ballerina");
@@ -194,7 +224,6 @@ test.describe("pages run under the policy", () => {
       );
       await route.fulfill({ response, body: html });
     });
-    // React replaces what it did not render once it hydrates, so the verdict is read at load.
     await page.goto(SEED_STORY, { waitUntil: "load" });
     expect(await page.evaluate(() => (window as unknown as { __injected?: string }).__injected)).toBeUndefined();
     const blocked = (await watcher.violations()).map((v) => v.split(" ")[0]);

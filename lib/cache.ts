@@ -7,7 +7,7 @@
  * `clear()` aborts the loads in flight, failing the readers waiting on them, where here they
  * get their answer and only its keeping is refused. The LRU itself is a Map's insertion order.
  */
-type Entry = { generation: number; storedAt: number; bytes: number; value: Promise<unknown> };
+type Entry = { generation: number; storedAt: number; bytes: number; value: Promise<unknown>; loaded?: { value: unknown } };
 type Store = { entries: Map<string, Entry>; bytes: number };
 type CacheState = { generation: number; stores: Map<string, Store> };
 
@@ -27,11 +27,14 @@ export function invalidateAll(): void {
 
 export type Limits<T> = { maxEntries: number; maxBytes?: number; sizeOf?: (value: T) => number };
 
+/** A named cache's reader, and `peek`, which hands over a value already loaded without a promise. */
+export type CacheStore<T> = ((key: string, load: () => Promise<T>) => Promise<T>) & { peek: (key: string) => T | undefined };
+
 /**
  * A named cache: `load` runs once per key and generation, concurrent readers share its promise,
  * and a failed load is forgotten. The least recently used entries go first when over a limit.
  */
-export function cacheStore<T>(name: string, limits: Limits<T>): (key: string, load: () => Promise<T>) => Promise<T> {
+export function cacheStore<T>(name: string, limits: Limits<T>): CacheStore<T> {
   const store = state.stores.get(name) ?? { entries: new Map(), bytes: 0 };
   state.stores.set(name, store);
   const forget = (key: string, entry: Entry) => {
@@ -46,15 +49,20 @@ export function cacheStore<T>(name: string, limits: Limits<T>): (key: string, lo
     }
   };
 
-  return (key, load) => {
-    const now = Date.now();
+  const current = (key: string, now: number): Entry | undefined => {
     const hit = store.entries.get(key);
-    if (hit && hit.generation === state.generation && now - hit.storedAt < MAX_AGE_MS) {
-      // Re-inserting keeps the Map in least-recently-used order for eviction.
-      store.entries.delete(key);
-      store.entries.set(key, hit);
-      return hit.value as Promise<T>;
-    }
+    if (!hit || hit.generation !== state.generation || now - hit.storedAt >= MAX_AGE_MS) return undefined;
+    // Re-inserting keeps the Map in least-recently-used order for eviction.
+    store.entries.delete(key);
+    store.entries.set(key, hit);
+    return hit;
+  };
+
+  const read = (key: string, load: () => Promise<T>): Promise<T> => {
+    const now = Date.now();
+    const fresh = current(key, now);
+    if (fresh) return fresh.value as Promise<T>;
+    const hit = store.entries.get(key);
     if (hit) forget(key, hit);
     // The generation is taken before loading: if a write lands meanwhile, this entry is already old.
     const value = load();
@@ -63,7 +71,9 @@ export function cacheStore<T>(name: string, limits: Limits<T>): (key: string, lo
     trim();
     value.then(
       (loaded) => {
-        if (!limits.sizeOf || store.entries.get(key) !== entry) return;
+        if (store.entries.get(key) !== entry) return;
+        entry.loaded = { value: loaded };
+        if (!limits.sizeOf) return;
         entry.bytes = limits.sizeOf(loaded);
         store.bytes += entry.bytes;
         trim();
@@ -72,6 +82,10 @@ export function cacheStore<T>(name: string, limits: Limits<T>): (key: string, lo
     );
     return value;
   };
+  // A page served from memory is answered within the request's own turn of the event loop: with
+  // the framework's async context tracking in the process, every promise has a cost.
+  const peek = (key: string): T | undefined => current(key, Date.now())?.loaded?.value as T | undefined;
+  return Object.assign(read, { peek });
 }
 
 const data = cacheStore<unknown>("data", { maxEntries: 2000 });

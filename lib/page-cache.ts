@@ -1,98 +1,256 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { promisify } from "node:util";
+import zlib from "node:zlib";
+import { Parser } from "htmlparser2";
 import { cacheStore } from "@/lib/cache";
+import { isNotModified } from "@/lib/conditional";
+import { env } from "@/lib/env";
+import { isHttps, publicOrigin } from "@/lib/origin";
+import { FIXED_HEADERS, readerPolicy, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/security-headers";
+import { sha256 } from "@/lib/sha256";
 
 /**
- * Whole reader pages, rendered once and served from memory until the next write.
+ * Reader pages and the public files beside them (feeds, pictures, share cards), rendered once and
+ * answered by the server in front of Next (server.ts) until the next write, with the bytes of
+ * every encoding prepared when the entry is made.
  *
- * A page carries a per-response CSP nonce, so its HTML cannot be cached as it is. Pages are
- * rendered instead with a secret stand-in for the nonce, known only to this process, and each
- * response swaps it for a fresh one. Entries belong to the read cache's generation, which every
- * committed write (here, or in another process through NOTIFY) moves on.
+ * Reader pages go out as plain HTML: they work in full without script, so the framework's
+ * runtime, its copy of the page for the client router and the hints that preload them are cut
+ * out of the rendering, and the page's policy lets no script run at all. Nothing in a page then
+ * depends on the response, so one entry's bytes serve every reader.
+ *
+ * Entries belong to the read cache's generation, which every committed write (here, or in another
+ * process through NOTIFY) moves on.
  */
-export type CachedPage = { status: number; headers: [string, string][]; body: Uint8Array<ArrayBuffer> };
-/** A rendered page, kept as the UTF-8 bytes between the places where the nonce goes. */
-type Rendered = { status: number; headers: [string, string][]; parts: Buffer[]; bytes: number };
+export type CachedEntry = {
+  status: number;
+  etag: string;
+  lastModified: Date | null;
+  /** The whole header list of a 200 (or 404), one per encoding, ready for `writeHead`. */
+  identity: Variant;
+  gzip: Variant | null;
+  br: Variant | null;
+  /** The headers a 304 repeats. */
+  notModified: string[];
+};
+type Variant = { headers: string[]; body: Buffer };
 
-const holder = globalThis as { claimtrailPageSecrets?: { stand: string; secret: string } };
-const state = (holder.claimtrailPageSecrets ??= { stand: randomToken(), secret: randomToken() });
-const pages = cacheStore<Rendered>("pages", { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, sizeOf: (page) => page.bytes });
-/** Response headers of the rendering worth repeating; security headers are set on every response anyway. */
-const KEPT_HEADERS = ["content-type", "cache-control", "vary", "link", "x-robots-tag"];
+const pages = cacheStore<CachedEntry>("pages", { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, sizeOf: sizeOf });
+/** Headers of the rendering worth repeating; the security headers are the cache's own. */
+const KEPT_HEADERS = ["content-type", "cache-control", "vary", "link", "x-robots-tag", "etag", "last-modified"];
 /** The paths of reader pages: no session, no per-reader content. */
 export const READER_PAGE = /^\/(?:|search|watcher|stories\/[^/]+(?:\/changes)?|claims\/[^/]+|outlets\/[^/]+|documents\/[^/]+)$/;
+/** The public files of reader pages (next.config.ts gives them the fixed headers: NOT_PAGE_SOURCES). */
+export const READER_FILE = /^\/(?:(?:(?:stories|outlets)\/[^/]+\/)?feed\.(?:xml|atom|json)|stories\/[^/]+\/graph\.svg|(?:stories|claims)\/[^/]+\/card\.png)$/;
+/** The framework's not-found page, rendered in full. */
+const NOT_FOUND_PATH = "/_not-found";
+/** Pages ask browsers to check with the server each time they show one; a 304 then costs a few headers. */
+const PAGE_CACHE_CONTROL = "no-cache";
 
 /** A nonce: 128 random bits in hex, which is also valid base64 as CSP asks. */
 export function randomToken(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** The header a rendering request carries, so it is rendered with the stand-in rather than served from here. */
+const holder = globalThis as { claimtrailPageSecrets?: { stand: string; secret: string } };
+const state = (holder.claimtrailPageSecrets ??= { stand: randomToken(), secret: randomToken() });
+
+/** The header a rendering request carries, so that Next renders it rather than the cache answering it. */
 export const RENDER_HEADER = "x-claimtrail-render";
 
 export function isRenderRequest(headers: Headers): boolean {
   return headers.get(RENDER_HEADER) === state.secret;
 }
 
+/** The nonce a rendering for the cache is given (proxy.ts): known here, so that it can be cut out. */
 export function nonceStandIn(): string {
   return state.stand;
 }
 
 /**
- * Whether a request may be answered from the cache: a plain document GET of a reader page, not one
- * of the router's requests for its data (which the proxy sees thanks to skipProxyUrlNormalize).
+ * Whether the cache answers a request: a plain GET or HEAD of a reader page or file, not one of
+ * the client router's requests for a page's data (from editor pages, which keep the runtime).
  */
-export function isCacheable(method: string, url: URL, headers: Headers): boolean {
+export function isCacheable(method: string | undefined, path: string, headers: IncomingHttpHeaders): boolean {
+  if (method !== "GET" && method !== "HEAD") return false;
+  const query = path.indexOf("?");
+  const pathname = query === -1 ? path : path.slice(0, query);
   return (
-    method === "GET" &&
-    READER_PAGE.test(url.pathname) &&
-    !url.searchParams.has("_rsc") &&
-    !headers.has("rsc") &&
-    !headers.has("next-router-prefetch") &&
-    !headers.has("next-router-state-tree") &&
-    !headers.has("next-action") &&
-    !headers.has(RENDER_HEADER)
+    (READER_PAGE.test(pathname) || READER_FILE.test(pathname)) &&
+    !(query !== -1 && path.includes("_rsc", query) && new URLSearchParams(path.slice(query)).has("_rsc")) &&
+    headers.rsc === undefined &&
+    headers["next-router-prefetch"] === undefined &&
+    headers["next-router-state-tree"] === undefined &&
+    headers["next-action"] === undefined &&
+    headers[RENDER_HEADER] === undefined
   );
 }
 
 /**
- * The page at `url` with `nonce` in place of the stand-in, rendered by `origin` (this server) on a
- * miss. Null when it cannot be cached (a server error, or no server to ask): the caller renders it.
+ * Answers a cacheable request (isCacheable) from the cache, rendering the entry through `origin`
+ * (this server) on a miss. When it cannot (the rendering failed or is not to be kept, such as a
+ * server error, or no server answered), `otherwise` answers instead, as the framework would.
  */
-export async function cachedPage(url: URL, key: string, origin: string, requestHeaders: Headers, nonce: string): Promise<CachedPage | null> {
-  let page: Rendered;
-  try {
-    page = await pages(key, () => render(new URL(url.pathname + url.search, origin), requestHeaders));
-  } catch {
-    return null;
-  }
-  // Joining bytes is a copy; no string is searched, built or encoded per response.
-  const filler = Buffer.from(nonce);
-  const body = Buffer.concat(page.parts.flatMap((part, i) => (i === 0 ? [part] : [filler, part])));
-  return { status: page.status, headers: page.headers, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) };
+export function answerFromCache(request: IncomingMessage, response: ServerResponse, origin: string, otherwise: () => void): void {
+  const headers = { get: (name: string) => headerOf(request.headers, name) };
+  const https = isHttps(headers);
+  const path = request.url!;
+  // Pages name their own origin in their links, so the key holds the origin they will name.
+  const key = `${https ? "s" : "p"} ${publicOrigin(headers)}${path}`;
+  const hit = pages.peek(key);
+  if (hit) return send(request, response, hit);
+  const render = () => renderEntry(new URL(path, origin), headers, https);
+  (env().PAGE_CACHE ? pages(key, render) : render()).then(
+    (entry) => send(request, response, entry),
+    () => otherwise(),
+  );
 }
 
-/** Asks this server for the page; fails, so that nothing is kept, unless the answer may be kept. */
-async function render(url: URL, requestHeaders: Headers): Promise<Rendered> {
-  const headers = new Headers();
-  for (const name of ["x-forwarded-proto", "user-agent", "accept"]) {
-    const value = requestHeaders.get(name);
-    if (value) headers.set(name, value);
+const headerOf = (headers: IncomingHttpHeaders, name: string): string | null => {
+  const value = headers[name];
+  return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+};
+
+function send(request: IncomingMessage, response: ServerResponse, entry: CachedEntry): void {
+  if (entry.status === 200 && isNotModified(headerOf(request.headers, "if-none-match"), headerOf(request.headers, "if-modified-since"), entry.etag, entry.lastModified)) {
+    response.writeHead(304, entry.notModified).end();
+    return;
   }
+  const variant = pickEncoding(request.headers["accept-encoding"], entry);
+  response.writeHead(entry.status, variant.headers);
+  response.end(request.method === "HEAD" ? undefined : variant.body);
+}
+
+/** Brotli, else gzip, else the bytes as they are; a coding the client gives q=0 is refused. */
+function pickEncoding(accepted: string | undefined, entry: CachedEntry): Variant {
+  if (!accepted || (!entry.br && !entry.gzip)) return entry.identity;
+  const codings = new Map<string, number>();
+  for (const item of accepted.split(",")) {
+    const [name, ...params] = item.trim().toLowerCase().split(";");
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+    codings.set(name!, q === undefined ? 1 : Number(q));
+  }
+  const allows = (name: string) => (codings.get(name) ?? codings.get("*") ?? 0) > 0;
+  if (entry.br && allows("br")) return entry.br;
+  if (entry.gzip && allows("gzip")) return entry.gzip;
+  return entry.identity;
+}
+
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+
+/** Asks this server for the page or file; fails, so that nothing is kept, unless the answer may be kept. */
+async function renderEntry(url: URL, requestHeaders: Pick<Headers, "get">, https: boolean): Promise<CachedEntry> {
+  const headers = new Headers();
+  const proto = requestHeaders.get("x-forwarded-proto");
+  if (proto) headers.set("x-forwarded-proto", proto);
   // The page names the reader's host in its links; a request to this server cannot set Host.
   const host = requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host");
   if (host) headers.set("x-forwarded-host", host);
   headers.set(RENDER_HEADER, state.secret);
   headers.set("accept-encoding", "identity");
-  const response = await fetch(url, { headers, redirect: "manual", cache: "no-store" });
-  if (response.status !== 200 && response.status !== 400 && response.status !== 404) {
-    await response.body?.cancel();
+  const page = READER_PAGE.test(url.pathname);
+  let response = await fetch(url, { headers, redirect: "manual", cache: "no-store" });
+  // A page that answers 404 (notFound()) comes as an empty document the framework's script fills
+  // in with the not-found page; the framework renders that page in full for a path it has no
+  // route for, and prerenders it as /_not-found.
+  if (page && response.status === 404) {
+    const html = await response.text();
+    response = html.includes('<html id="__next_error__"')
+      ? new Response((await fetch(new URL(NOT_FOUND_PATH, url), { headers, redirect: "manual", cache: "no-store" })).body, { status: 404, headers: response.headers })
+      : new Response(html, { status: 404, headers: response.headers });
+  }
+  if (response.status !== 200 && response.status !== 404 && !(page && response.status === 400)) {
+    // Not awaited: undici can leave the cancel of a body already received pending.
+    void response.body?.cancel().catch(() => {});
     throw new Error(`${url.pathname} answered ${response.status}`);
   }
-  const body = await response.text();
-  const kept: [string, string][] = [];
+  const kept = new Map<string, string>();
   for (const name of KEPT_HEADERS) {
     const value = response.headers.get(name);
-    if (value) kept.push([name, value]);
+    if (value) kept.set(name, value);
   }
-  const parts = body.split(state.stand).map((part) => Buffer.from(part));
-  return { status: response.status, headers: kept, parts, bytes: parts.reduce((sum, part) => sum + part.byteLength, 0) };
+  let body = Buffer.from(await response.arrayBuffer());
+  if (page) {
+    body = Buffer.from(plainPage(body.toString("utf8"), state.stand));
+    kept.set("cache-control", PAGE_CACHE_CONTROL);
+    // The stylesheet's preload hint names the nonce too; the policy allows it without.
+    const link = kept.get("link");
+    if (link) kept.set("link", link.replaceAll(`; nonce="${state.stand}"`, ""));
+  }
+  const etag = kept.get("etag") ?? `"${sha256(body).slice(0, 32)}"`;
+  kept.set("etag", etag);
+  const lastModified = kept.has("last-modified") ? new Date(kept.get("last-modified")!) : null;
+
+  // Images are compressed already; text is worth it from about a packet's size.
+  const compress = /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml))|^image\/svg\+xml/.test(kept.get("content-type") ?? "") && body.byteLength > 1024;
+  const vary = kept.get("vary");
+  if (compress && !/\baccept-encoding\b/i.test(vary ?? "")) kept.set("vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
+
+  const security: (readonly [string, string])[] = page ? [["Content-Security-Policy", readerPolicy(https)], ...SECURITY_HEADERS] : [...FIXED_HEADERS];
+  if (https) security.push(["Strict-Transport-Security", STRICT_TRANSPORT_SECURITY]);
+  const common = [...security, ...kept].flat();
+  const variant = (coded: Buffer, coding?: string): Variant => ({
+    headers: [...common, ...(coding ? ["Content-Encoding", coding] : []), "Content-Length", String(coded.byteLength)],
+    body: coded,
+  });
+  const entry: CachedEntry = {
+    status: response.status,
+    etag,
+    lastModified,
+    identity: variant(body),
+    br: null,
+    gzip: compress ? variant(await gzip(body, { level: 9 }), "gzip") : null,
+    notModified: [...security.flat(), ...["cache-control", "etag", "last-modified", "vary"].flatMap((name) => (kept.has(name) ? [name, kept.get(name)!] : []))],
+  };
+  // Brotli at its best takes tens of milliseconds for a large page: the first readers get gzip
+  // rather than wait for it.
+  if (compress) {
+    void brotli(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } }).then((coded) => {
+      entry.br = variant(coded, "br");
+    });
+  }
+  return entry;
+}
+
+/** Counted when the entry is made, before its brotli bytes exist; they are no larger than gzip's. */
+function sizeOf(entry: CachedEntry): number {
+  return entry.identity.body.byteLength + 2 * (entry.gzip?.body.byteLength ?? 0);
+}
+
+/**
+ * A reader page as plain HTML: the framework's scripts (its runtime and the page's data for the
+ * client router) and the links that preload them cut out, JSON-LD kept, and the nonce the
+ * rendering was given taken off its stylesheet links, which the policy allows as the site's own.
+ * The markup is otherwise left byte for byte as rendered. Fails if the nonce is still found (an
+ * inline style, say), as the page would then depend on it.
+ */
+export function plainPage(html: string, nonce: string): string {
+  const edits: { start: number; end: number; text: string }[] = [];
+  let scriptStart: number | null = null;
+  const parser = new Parser({
+    onopentag(name, attributes) {
+      const [start, end] = [parser.startIndex, parser.endIndex + 1];
+      const rel = attributes.rel?.toLowerCase();
+      if (name === "script" && attributes.type !== "application/ld+json") scriptStart = start;
+      else if (name === "link" && ((rel === "preload" && attributes.as === "script") || rel === "modulepreload")) edits.push({ start, end, text: "" });
+      else if (name === "link" && attributes.nonce === nonce) edits.push({ start, end, text: html.slice(start, end).replace(` nonce="${nonce}"`, "") });
+    },
+    onclosetag(name) {
+      if (name === "script" && scriptStart !== null) {
+        edits.push({ start: scriptStart, end: parser.endIndex + 1, text: "" });
+        scriptStart = null;
+      }
+    },
+  });
+  parser.end(html);
+  let plain = "";
+  let at = 0;
+  for (const { start, end, text } of edits) {
+    plain += html.slice(at, start) + text;
+    at = end;
+  }
+  plain += html.slice(at);
+  if (plain.includes(nonce)) throw new Error("The page uses its nonce outside the framework's scripts and stylesheet links.");
+  return plain;
 }

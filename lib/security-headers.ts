@@ -1,5 +1,6 @@
 /**
- * The security headers of every response. HTML pages get theirs from the proxy, with a policy
+ * The security headers of every response. Reader pages get theirs from the page cache, with a
+ * policy that lets no script run; the pages Next renders get theirs from the proxy, with a policy
  * that names the response's nonce. Everything else (the JSON API, feeds, built assets) runs no
  * script, so it gets fixed headers from next.config.ts under a policy that allows nothing, and
  * skips the proxy: a proxied request pays for a second pass through Next, a copy of its body
@@ -31,17 +32,16 @@ export const DATA_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri
 /** The headers of every response that is not a page, and of any the app does not answer itself (server.ts). */
 export const FIXED_HEADERS: ReadonlyArray<readonly [string, string]> = [["Content-Security-Policy", DATA_POLICY], ...SECURITY_HEADERS];
 
-/** A page's policy: its scripts and styles run only with this response's nonce. */
-export function pagePolicy(nonce: string, https: boolean): string {
-  // Development needs eval for React's error overlays and injects styles without the nonce when
-  // modules reload; a production build needs neither.
-  const dev = process.env.NODE_ENV === "development";
+/** A page's policy: its own rules for scripts and styles, and the site's for everything else. */
+function policy(script: string, style: string, https: boolean): string {
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
-    dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
+    `script-src ${script}`,
+    `style-src ${style}`,
     "img-src 'self' data:",
     "font-src 'self'",
+    // Reader pages connect nowhere themselves; tools a reader runs in the page (Lighthouse reading
+    // robots.txt, say) may reach the site itself.
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
@@ -49,4 +49,19 @@ export function pagePolicy(nonce: string, https: boolean): string {
     "frame-ancestors 'none'",
     ...(https ? ["upgrade-insecure-requests"] : []),
   ].join("; ");
+}
+
+/**
+ * The policy of reader pages, which go out as plain HTML (lib/page-cache.ts): no script runs at
+ * all, and styles come from the site's own stylesheets. JSON-LD is data, which a policy does not
+ * govern. Being the same for every response, it lets every reader share one copy of the page.
+ */
+export const readerPolicy = (https: boolean): string => policy("'none'", "'self'", https);
+
+/** The policy of the pages Next renders (editor pages): their scripts and styles run only with this response's nonce. */
+export function pagePolicy(nonce: string, https: boolean): string {
+  // Development needs eval for React's error overlays and injects styles without the nonce when
+  // modules reload; a production build needs neither.
+  const dev = process.env.NODE_ENV === "development";
+  return policy(`'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`, dev ? "'self' 'unsafe-inline'" : `'self' 'nonce-${nonce}'`, https);
 }

@@ -4,9 +4,9 @@
 # then browser tests against a production build.
 #
 # It sets up what it needs. The system programs the checks use (Chromium, Java for the Nu HTML
-# checker, feedparser and newsboat as feed readers) and a PostgreSQL server to test against: where
-# one is missing and this is Debian as root, it is installed or started; elsewhere the run stops
-# at once and names what to install. TEST_DATABASE_URL (or DATABASE_URL) names a server to use;
+# checker, feedparser and newsboat as feed readers, nginx as a load balancer) and a PostgreSQL
+# server to test against: where one is missing and this is Debian as root, it is installed or
+# started; elsewhere the run stops at once and names what to install. TEST_DATABASE_URL (or DATABASE_URL) names a server to use;
 # without one, the local server on 127.0.0.1:5432 is used, with a database made for this run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,8 @@ chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 command -v java >/dev/null || missing+=(default-jre-headless)
 /usr/bin/python3 -c 'import feedparser' 2>/dev/null || missing+=(python3-feedparser)
 command -v newsboat >/dev/null || missing+=(newsboat)
+# In front of two instances in the browser tests (e2e/instances.spec.ts).
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
 pg_url="${TEST_DATABASE_URL:-${DATABASE_URL:-}}"
 if [ -z "$pg_url" ] && ! command -v pg_ctlcluster >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   missing+=(postgresql)
@@ -74,4 +76,4 @@ TEST_DATABASE_URL="$test_url" node_modules/.bin/vitest run
 step "production build"
 env -u DATABASE_URL node_modules/.bin/next build
 step "browser tests (Playwright)"
-CHROMIUM_PATH="$chromium" env -u DATABASE_URL node_modules/.bin/playwright test
+CHROMIUM_PATH="$chromium" E2E_POSTGRES_URL="$test_url" env -u DATABASE_URL node_modules/.bin/playwright test

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openApiDocument, undescribedMethods, type RouteModule } from "@/lib/openapi";
-import { READER_PAGE } from "@/lib/page-cache";
+import { READER_FILE, READER_PAGE } from "@/lib/page-cache";
 import { NOT_PAGE_SOURCES } from "@/lib/security-headers";
 import { config as proxyConfig } from "@/proxy";
 import { API_ROUTES } from "./routes";
@@ -94,5 +94,10 @@ describe("pages and everything else", () => {
     const editorOnly = (route: string) => /^\/(editor|signin|setup)(\/|$)/.test(route);
     for (const route of pageFiles) expect([route, READER_PAGE.test(sampleOf(route))]).toEqual([route, !editorOnly(route)]);
     for (const route of routeFiles) expect([route, READER_PAGE.test(sampleOf(route))]).toEqual([route, false]);
+  });
+
+  it("the page cache keeps every public file beside the pages (feeds, pictures, cards), and no API route", () => {
+    for (const route of routeFiles) expect([route, READER_FILE.test(sampleOf(route))]).toEqual([route, !route.startsWith("/api/")]);
+    for (const route of pageFiles) expect([route, READER_FILE.test(sampleOf(route))]).toEqual([route, false]);
   });
 });

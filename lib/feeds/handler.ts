@@ -1,10 +1,10 @@
 import { getDb } from "@/db";
 import { memo } from "@/lib/cache";
+import { isNotModified } from "@/lib/conditional";
 import { toAppError, type AppError } from "@/lib/errors";
 import { readQuery } from "@/lib/http";
 import { publicOrigin } from "@/lib/origin";
 import { sha256 } from "@/lib/sha256";
-import { timeOf } from "@/lib/time";
 import { xmlAttr, xmlText } from "@/lib/xml";
 import { feedState, loadFeedEvents, type FeedScope, type FeedState } from "./events";
 import { feedItem } from "./items";
@@ -25,20 +25,6 @@ const baseUrl = (req: Request): string => publicOrigin(req.headers, req.url);
 export function feedEtag(format: FeedFormat, state: FeedState, filter: FeedFilter, base: string): string {
   const key = [RENDERING, format, base, filter.kinds.join(","), filter.limit, state.fingerprint].join("\n");
   return `W/"${sha256(key).slice(0, 32)}"`;
-}
-
-/** If-None-Match wins when present (weak comparison); If-Modified-Since only without it. */
-export function isNotModified(req: Request, etag: string, lastModified: Date): boolean {
-  const ifNoneMatch = req.headers.get("if-none-match");
-  if (ifNoneMatch !== null) {
-    const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
-    return ifNoneMatch.split(",").some((tag) => tag.trim() === "*" || opaque(tag) === opaque(etag));
-  }
-  const ifModifiedSince = req.headers.get("if-modified-since");
-  if (ifModifiedSince === null) return false;
-  const since = Date.parse(ifModifiedSince);
-  // HTTP dates have whole seconds: a change later within the same second still counts as one.
-  return !Number.isNaN(since) && Math.floor(timeOf(lastModified) / 1000) * 1000 <= since;
 }
 
 function describe(state: FeedState, filter: FeedFilter, base: string) {
@@ -99,7 +85,7 @@ export function feedRoute(format: FeedFormat, scopeType: FeedScope["type"]) {
       const base = baseUrl(req);
       const etag = feedEtag(format, state, filter, base);
       const headers = { ETag: etag, "Last-Modified": state.lastModified.toUTCString(), "Cache-Control": CACHE_CONTROL };
-      if (isNotModified(req, etag, state.lastModified)) return new Response(null, { status: 304, headers });
+      if (isNotModified(req.headers.get("if-none-match"), req.headers.get("if-modified-since"), etag, state.lastModified)) return new Response(null, { status: 304, headers });
 
       const url = new URL(req.url);
       const body = await memo(`feed-body|${etag}|${url.pathname}${url.search}`, async () => {
