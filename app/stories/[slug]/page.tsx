@@ -216,7 +216,7 @@ export default async function StoryPage({ params, searchParams }: Props) {
         ))}
       </section>
 
-      <section aria-labelledby="provenance">
+      <section className="later" aria-labelledby="provenance">
         <h2 id="provenance">Who relayed and answered whom</h2>
         <ProvenanceFigure
           drawn={picture}
@@ -225,7 +225,7 @@ export default async function StoryPage({ params, searchParams }: Props) {
         />
       </section>
 
-      <section aria-labelledby="timeline">
+      <section className="later" aria-labelledby="timeline">
         <h2 id="timeline">Timeline</h2>
         <p className="meta">
           Every claim and correction in date order: {plural(view.claimCount, "claim")}, {plural(view.linkCount, "link")} between claims.{" "}
