@@ -228,8 +228,8 @@ async function main() {
     const read = async (endpoint: Endpoint, note?: string): Promise<EndpointResult> => {
       const measured = await run(endpoint);
       const captured = await capture(resources.server!.url + endpoint.path, endpoint.headers);
-      const bareUrl = await bare.replay(endpoint.name, captured);
-      const limit = await measure(bareUrl.slice(0, bareUrl.lastIndexOf("/")), { name: `${endpoint.name}, bare server`, path: bareUrl.slice(bareUrl.lastIndexOf("/")), expected: [captured.status] }, config);
+      const barePath = await bare.replay(endpoint.name, captured);
+      const limit = await measure(bare.url, { name: `${endpoint.name}, bare server`, path: barePath, expected: [captured.status] }, config);
       const result: EndpointResult = {
         ...measured,
         limit: { requestsPerSecond: limit.requestsPerSecond, latencyMs: limit.latencyMs, bytesPerResponse: limit.bytesPerResponse ?? 0, answered: limit.answered },

@@ -150,16 +150,7 @@ async function renderEntry(url: URL, requestHeaders: Pick<Headers, "get">, https
   headers.set(RENDER_HEADER, state.secret);
   headers.set("accept-encoding", "identity");
   const page = READER_PAGE.test(url.pathname);
-  let response = await fetch(url, { headers, redirect: "manual", cache: "no-store" });
-  // A page that answers 404 (notFound()) comes as an empty document the framework's script fills
-  // in with the not-found page; the framework renders that page in full for a path it has no
-  // route for, and prerenders it as /_not-found.
-  if (page && response.status === 404) {
-    const html = await response.text();
-    response = html.includes('<html id="__next_error__"')
-      ? new Response((await fetch(new URL(NOT_FOUND_PATH, url), { headers, redirect: "manual", cache: "no-store" })).body, { status: 404, headers: response.headers })
-      : new Response(html, { status: 404, headers: response.headers });
-  }
+  const response = await fetch(url, { headers, redirect: "manual", cache: "no-store" });
   if (response.status !== 200 && response.status !== 404 && !(page && response.status === 400)) {
     // Not awaited: undici can leave the cancel of a body already received pending.
     void response.body?.cancel().catch(() => {});
@@ -172,7 +163,14 @@ async function renderEntry(url: URL, requestHeaders: Pick<Headers, "get">, https
   }
   let body = Buffer.from(await response.arrayBuffer());
   if (page) {
-    body = Buffer.from(plainPage(body.toString("utf8"), state.stand));
+    // A page that answers 404 (notFound()) comes as an empty document the framework's script
+    // fills in with the not-found page; the framework renders that page in full for a path it has
+    // no route for, and prerenders it as /_not-found.
+    let html = body.toString("utf8");
+    if (response.status === 404 && html.includes('<html id="__next_error__"')) {
+      html = await (await fetch(new URL(NOT_FOUND_PATH, url), { headers, redirect: "manual", cache: "no-store" })).text();
+    }
+    body = Buffer.from(plainPage(html, state.stand));
     kept.set("cache-control", PAGE_CACHE_CONTROL);
     // The stylesheet's preload hint names the nonce too; the policy allows it without.
     const link = kept.get("link");
