@@ -1,11 +1,13 @@
-import autocannon from "autocannon";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { wrk } from "./wrk";
 
 export type LoadConfig = {
   connections: number;
   seconds: number;
   warmupSeconds: number;
-  /** Seconds before autocannon gives up on one response and counts an error. */
+  /** Seconds before wrk gives up on one response and counts an error. */
   timeoutSeconds: number;
 };
 
@@ -27,9 +29,7 @@ export type Measurement = {
   name: string;
   method: string;
   path: string;
-  /** wrk for reads; autocannon where each request needs a body of its own. */
-  tool: "wrk" | "autocannon";
-  /** Bytes read per response, headers included (wrk only): tells a full answer from a 304 or an error page. */
+  /** Bytes read per response, headers included: tells a full answer from a 304 or an error page. */
   bytesPerResponse?: number;
   /** The same request twice, alone, before the load: the first pays for cold caches and code. */
   alone: { first: Probe; second: Probe | null };
@@ -76,9 +76,10 @@ export async function probe(base: string, endpoint: Endpoint, timeoutMs = 120_00
 }
 
 /**
- * Loads one endpoint for a fixed time after a warm-up, and summarises it: reads with wrk, writes
- * (a new body for each request) with autocannon. wrk counts answers of 400 and above but does not
- * tell statuses apart, so its statuses are the probe's, checked by the size of what was read.
+ * Loads one endpoint with wrk for a fixed time after a warm-up, and summarises it. A write gets
+ * a new body with each request, from a file the bench writes first; its answers are counted by
+ * status. For reads wrk counts answers of 400 and above but does not tell statuses apart, so
+ * their statuses are the probe's, checked by the size of what was read.
  */
 export async function measure(base: string, endpoint: Endpoint, config: LoadConfig): Promise<Measurement> {
   const method = endpoint.method ?? "GET";
@@ -86,19 +87,21 @@ export async function measure(base: string, endpoint: Endpoint, config: LoadConf
   const first = await probe(base, endpoint);
   const second = first.status ? await probe(base, endpoint) : null;
   const warmedUp = config.warmupSeconds > 0 && (second ?? first).ms < config.warmupSeconds * 1000;
-  const round = (v: number) => Math.round(v * 10) / 10;
   const common = { name: endpoint.name, method, path: endpoint.path, alone: { first, second }, warmedUp, expected };
-
-  if (!endpoint.body && method === "GET") {
-    const options = { connections: config.connections, timeoutSeconds: config.timeoutSeconds, headers: endpoint.headers };
-    if (warmedUp) await wrk(base + endpoint.path, { ...options, seconds: config.warmupSeconds });
-    const r = await wrk(base + endpoint.path, { ...options, seconds: config.seconds });
+  const bodies = endpoint.body ? bodyFiles(endpoint.body) : null;
+  try {
+    const options = {
+      connections: config.connections,
+      timeoutSeconds: config.timeoutSeconds,
+      headers: { ...endpoint.headers, ...(bodies && { "content-type": "application/json" }) },
+    };
+    if (warmedUp) await wrk(base + endpoint.path, { ...options, seconds: config.warmupSeconds, ...(bodies && { bodies: { method, file: bodies.next() } }) });
+    const r = await wrk(base + endpoint.path, { ...options, seconds: config.seconds, ...(bodies && { bodies: { method, file: bodies.next() } }) });
     const status = (second ?? first).status;
-    const statusCodes = { ...(r.requests - r.non2xx3xx > 0 && { [String(status)]: r.requests - r.non2xx3xx }), ...(r.non2xx3xx > 0 && { "400+": r.non2xx3xx }) };
-    const answered = r.requests > 0 && r.non2xx3xx === 0 && r.errors === 0 && expected.includes(status);
+    const statusCodes = r.statuses ?? { ...(r.requests - r.non2xx3xx > 0 && { [String(status)]: r.requests - r.non2xx3xx }), ...(r.non2xx3xx > 0 && { "400+": r.non2xx3xx }) };
+    const good = expected.reduce((sum, code) => sum + (statusCodes[String(code)] ?? 0), 0);
     return {
       ...common,
-      tool: "wrk",
       bytesPerResponse: r.bytesPerResponse,
       requestsPerSecond: r.requestsPerSecond,
       requests: r.requests,
@@ -108,49 +111,31 @@ export async function measure(base: string, endpoint: Endpoint, config: LoadConf
       non2xx: r.non2xx3xx,
       errors: r.errors,
       timeouts: r.timeouts,
-      expectedShare: r.requests && expected.includes(status) ? (r.requests - r.non2xx3xx) / r.requests : 0,
-      answered,
+      expectedShare: r.requests ? good / r.requests : 0,
+      answered: r.requests > 0 && good === r.requests && r.errors === 0,
     };
+  } finally {
+    bodies?.remove();
   }
+}
 
+// More bodies than a run can send at the rates writes reach (a few hundred a second); past them
+// wrk starts the file again.
+const BODIES_PER_RUN = 20_000;
+
+/** Files of request bodies, a new one for each run, so that no two requests repeat a body. */
+function bodyFiles(body: (n: number) => string) {
+  const folder = mkdtempSync(path.join(tmpdir(), "claimtrail-bodies-"));
   let n = 0;
-  const makeBody = endpoint.body;
-  const result = await autocannon({
-    url: base + endpoint.path,
-    connections: config.connections,
-    duration: config.seconds,
-    timeout: config.timeoutSeconds,
-    ...(warmedUp && { warmup: { connections: config.connections, duration: config.warmupSeconds } }),
-    requests: [
-      {
-        method,
-        path: endpoint.path,
-        headers: { ...endpoint.headers, ...(makeBody && { "content-type": "application/json" }) },
-        ...(makeBody && { setupRequest: (request) => ({ ...request, body: makeBody(n++) }) }),
-      },
-    ],
-  });
-  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, Number(s.count)]));
-  const responses = Object.values(statusCodes).reduce((sum, c) => sum + c, 0);
-  const good = expected.reduce((sum, code) => sum + (statusCodes[String(code)] ?? 0), 0);
+  let runs = 0;
   return {
-    ...common,
-    tool: "autocannon",
-    requestsPerSecond: round(result.requests.average),
-    requests: result.requests.total,
-    seconds: result.duration,
-    latencyMs: {
-      p50: round(result.latency.p50),
-      p90: round(result.latency.p90),
-      p99: round(result.latency.p99),
-      average: round(result.latency.average),
-      max: round(result.latency.max),
+    next(): string {
+      const file = path.join(folder, `run-${++runs}.ndjson`);
+      const lines = Array.from({ length: BODIES_PER_RUN }, () => body(n++));
+      if (lines.some((line) => line.includes("\n"))) throw new Error("A request body must fit on one line.");
+      writeFileSync(file, `${lines.join("\n")}\n`);
+      return file;
     },
-    statusCodes,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    expectedShare: responses ? good / responses : 0,
-    answered: responses > 0 && good === responses && result.errors === 0,
+    remove: () => rmSync(folder, { recursive: true, force: true }),
   };
 }

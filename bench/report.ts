@@ -19,7 +19,8 @@ export type LighthouseResult = {
 export type Measured = Measurement & { serverPeakRssMb: number; after: { waitedSeconds: number; restarted: boolean } };
 /** The same bytes from a bare Node server under the same load: the limit of the machine for them. */
 export type Limit = { requestsPerSecond: number; latencyMs: Measurement["latencyMs"]; bytesPerResponse: number; answered: boolean };
-export type EndpointResult = Measured & { limit: Limit; ratioToLimit: number | null; ratioToStatic: number | null; note?: string };
+/** `ratioToLimit` is the median of the rounds' ratios (`roundRatios`, in the order run), and the other figures are that round's. */
+export type EndpointResult = Measured & { limit: Limit; ratioToLimit: number | null; roundRatios: (number | null)[]; ratioToStatic: number | null; note?: string };
 export type SkippedEndpoint = { name: string; path: string; skipped: string };
 
 export type WriteResult = Measured & {
@@ -35,7 +36,7 @@ export type Report = {
   node: string;
   next: string | null;
   git: { commit: string | null; dirty: boolean | null };
-  config: LoadConfig & { settleSeconds: number; database: string; databaseCreated: boolean; port: number; build: "built" | "reused"; dataset: DatasetShape };
+  config: LoadConfig & { readRounds: number; readSeconds: number; settleSeconds: number; database: string; databaseCreated: boolean; port: number; build: "built" | "reused"; dataset: DatasetShape };
   phasesSeconds: Record<string, number>;
   dataset: { rows: Record<string, number>; probes: Probes };
   /** `baseline`: requests/s the static ratios divide by, the mean of the static file's answered runs. */
@@ -109,7 +110,7 @@ export function renderMarkdown(r: Report): string {
     `- Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, ${r.machine.platform} ${r.machine.release}; load average ${avg(r.machine.loadAverage.start)} at start, ${avg(r.machine.loadAverage.end)} at end (shared machine: quote ratios, not absolutes).`,
     `- Node ${r.node}, Next ${r.next ?? "?"}, commit ${r.git.commit?.slice(0, 10) ?? "?"}${r.git.dirty ? " with uncommitted changes" : ""}; the whole run took ${int(r.totalSeconds)} s.`,
     `- Data set (seed ${c.dataset.seed}) on PostgreSQL: ${int(d.stories ?? 0)} stories, ${int(d.claims ?? 0)} claims (the largest story ${int(r.dataset.probes.largeStoryClaims)}), ${int(d.links ?? 0)} links, ${int(d.documents ?? 0)} documents with ${int(d.document_versions ?? 0)} versions, ${int(d.outlets ?? 0)} outlets; generated and loaded in ${r.phasesSeconds.load ?? "?"} s.`,
-    `- Load: wrk (one thread), ${c.connections} connections, ${c.seconds} s per endpoint after a ${c.warmupSeconds} s warm-up, ${c.timeoutSeconds} s timeout, against \`npm start\` (server.ts in front of Next); writes with autocannon, which sends a new body with each request.`,
+    `- Load: wrk (one thread), ${c.connections} connections, ${c.timeoutSeconds} s timeout, against \`npm start\` (server.ts in front of Next), each run after a ${c.warmupSeconds} s warm-up: reads ${c.readRounds} times ${c.readSeconds} s, taking turns with the bare server; writes ${c.seconds} s, with a new body for each request (wrk-bodies.lua).`,
     "",
   );
 
@@ -126,12 +127,12 @@ export function renderMarkdown(r: Report): string {
     const [p50, p99] = e.requests ? [ms(e.latencyMs.p50), ms(e.latencyMs.p99)] : ["–", "–"];
     const limitFlag = e.limit.answered ? "" : " ⚠";
     lines.push(
-      `| ${flagOf(e) ? "⚠ " : ""}${e.name} | \`${e.path}\` | ${int(e.requestsPerSecond)} | ${int(e.limit.requestsPerSecond)}${limitFlag} | ${ratio(e.ratioToLimit)} | ${ratio(e.ratioToStatic)} | ${p50} | ${p99} | ${ms(e.limit.latencyMs.p99)} | ${int(e.bytesPerResponse ?? 0)} | ${aloneCell(e)} | ${int(e.serverPeakRssMb)} MB | ${notes(e, e.note)} |`,
+      `| ${flagOf(e) ? "⚠ " : ""}${e.name} | \`${e.path}\` | ${int(e.requestsPerSecond)} | ${int(e.limit.requestsPerSecond)}${limitFlag} | ${ratio(e.ratioToLimit)}${e.roundRatios.length > 1 ? ` (${e.roundRatios.map(ratio).join(", ")})` : ""} | ${ratio(e.ratioToStatic)} | ${p50} | ${p99} | ${ms(e.limit.latencyMs.p99)} | ${int(e.bytesPerResponse ?? 0)} | ${aloneCell(e)} | ${int(e.serverPeakRssMb)} MB | ${notes(e, e.note)} |`,
     );
   }
   lines.push(
     "",
-    "Limit: the app's answer to the same request (status, headers and body, byte for byte, as captured right after its run) replayed from memory by a bare Node `http` server (`bench/bare-server.ts`), a process of its own, loaded by wrk right after the app with the same settings. It is what this machine can do for those bytes; \"ratio to limit\" is the app's share of it.",
+    `Limit: the app's answer to the same request (status, headers and body, byte for byte, as captured right after its first run) replayed from memory by a bare Node \`http\` server (\`bench/bare-server.ts\`), a process of its own, loaded by wrk right after the app with the same settings. It is what this machine can do for those bytes; "ratio to limit" is the app's share of it. App and bare server take turns ${r.config.readRounds} times; the ratio is the median of the rounds (each round's in brackets, in the order run), and the other figures are the median round's.`,
     `Static file: \`${r.staticFile.path}\`, the app's stylesheet as Next serves it; measured first and again last, and the static ratios divide by ${r.staticFile.baseline === null ? "nothing (it did not answer)" : `the mean of the two runs (${int(r.staticFile.baseline)} req/s)`}.`,
     "Bytes per answer: what wrk read per response, headers included; it tells a whole page from a 304 or an error page, since wrk counts answers of 400 and above but does not tell statuses apart (the statuses listed are the probe's). A figure marked ⚠ is not what it says: the endpoint did not answer as expected (200, or 304 for the conditional reads), or requests failed. \"Server RSS peak\" is the server's total resident memory sampled during that endpoint's runs and the wait after them.",
     "",
@@ -174,10 +175,10 @@ export function renderMarkdown(r: Report): string {
     lines.push(
       "| writes | claims | time | claims/s | notes |",
       "| --- | ---: | ---: | ---: | --- |",
-      `| ${b.status === 201 ? "" : "⚠ "}one batch, \`POST /api/stories/{slug}/claims/batch\` (NDJSON, ${mb(b.bytes)}) | ${int(b.claims)} | ${int(b.ms)} ms | ${int(b.claimsPerSecond)} | ${int(b.relays)} relay a claim of the same batch by its ref; status ${b.status}${b.error ? `: ${b.error}` : ""} |`,
+      `| ${b.status === 201 ? "" : "⚠ "}a batch, \`POST /api/stories/{slug}/claims/batch\` (NDJSON, ${mb(b.bytes)}); the median of ${b.runs.length} | ${int(b.claims)} | ${int(b.ms)} ms | ${int(b.claimsPerSecond)} | ${int(b.relays)} relay a claim of the same batch by its ref; each batch: ${b.runs.map((run) => `${int(run.ms)} ms (${int(run.claimsPerSecond)}/s, ${run.status})`).join(", ")}; after a warm-up batch of ${int(b.warmup.claims)} claims in ${int(b.warmup.ms)} ms${b.error ? `; ${b.error}` : ""} |`,
       `| ${one.written === one.claims ? "" : "⚠ "}single claims, one after another | ${int(one.claims)} | ${int(one.ms)} ms | ${one.claimsPerSecond.toFixed(1)} | p50 ${ms(one.latencyMs.p50)} ms, p99 ${ms(one.latencyMs.p99)} ms; ${statusesOf(one.statuses)} |`,
       "",
-      `Both into a story of their own, after the concurrent writes above; the audit chain afterwards ${wr.auditChain}.`,
+      `All into a story of their own, after the concurrent writes above, each batch and each claim after the answer to the one before; the audit chain afterwards ${wr.auditChain}.`,
       "",
     );
   }
@@ -251,6 +252,6 @@ export function renderMarkdown(r: Report): string {
   if (r.memory.serverStarts > 1) lines.push(`- The server was started ${r.memory.serverStarts} times (restarted after runs it could not work off); the peak is the largest of all of them.`);
   const others = r.memory.processes.filter((p) => p.pid !== s?.pid && !p.name.startsWith(SERVER_TITLE));
   if (others.length) lines.push(`- Other processes in the server's tree: ${others.map((p) => `\`${p.name}\` ${int(p.peakRssMb)} MB`).join(", ")}.`);
-  lines.push(`- Bench process (data set, autocannon, word diff): ${int(r.memory.runnerPeakRssMb)} MB.`, "");
+  lines.push(`- Bench process (data set, word diff): ${int(r.memory.runnerPeakRssMb)} MB.`, "");
   return lines.join("\n");
 }

@@ -270,7 +270,7 @@ function cpuTicks(pids: number[]): number {
 }
 
 /**
- * Waits until the server has worked off what the last run left queued (requests autocannon
+ * Waits until the server has worked off what the last run left queued (requests the load tool
  * abandoned keep it busy), so one endpoint's backlog is not billed to the next. The server can
  * look idle while its queries still run in PostgreSQL, hence `busyElsewhere`. Bounded.
  */

@@ -4,8 +4,16 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 const REPORT_SCRIPT = path.join(import.meta.dirname, "wrk-report.lua");
+const BODIES_SCRIPT = path.join(import.meta.dirname, "wrk-bodies.lua");
 
-export type WrkOptions = { connections: number; seconds: number; timeoutSeconds: number; headers?: Record<string, string> };
+export type WrkOptions = {
+  connections: number;
+  seconds: number;
+  timeoutSeconds: number;
+  headers?: Record<string, string>;
+  /** Requests with a body each: the method, and a file of bodies, one a line, sent in turn. */
+  bodies?: { method: string; file: string };
+};
 
 export type WrkRun = {
   requestsPerSecond: number;
@@ -18,6 +26,8 @@ export type WrkRun = {
   /** Connections that failed to open, read, write, or answer within the timeout. */
   errors: number;
   timeouts: number;
+  /** Answers by status; only runs with bodies count them (wrk-bodies.lua). */
+  statuses?: Record<string, number>;
 };
 
 type WrkJson = {
@@ -26,17 +36,22 @@ type WrkJson = {
   bytes: number;
   errors: { connect: number; read: number; write: number; status: number; timeout: number };
   latencyUs: { mean: number; max: number; p50: number; p90: number; p99: number };
+  statuses?: Record<string, number>;
 };
 
 /**
  * Loads one URL with wrk (one thread, keep-alive) for a fixed time. wrk is written in C and
  * spends a small share of a core at the rates measured here, where a Node load tool on the same
  * two cores became the limit itself; its totals come back through a script that runs once, at
- * the end (wrk-report.lua).
+ * the end (wrk-report.lua). With `bodies`, a script gives each request the next body of a file
+ * and counts the answers by status (wrk-bodies.lua); it runs for every request, which costs wrk
+ * little at the rates writes reach.
  */
 export async function wrk(url: string, options: WrkOptions): Promise<WrkRun> {
   const headers = Object.entries(options.headers ?? {}).flatMap(([name, value]) => ["-H", `${name}: ${value}`]);
-  const args = ["-t1", `-c${options.connections}`, `-d${options.seconds}s`, `--timeout`, `${options.timeoutSeconds}s`, "-s", REPORT_SCRIPT, ...headers, url];
+  const script = options.bodies ? BODIES_SCRIPT : REPORT_SCRIPT;
+  const scriptArgs = options.bodies ? ["--", options.bodies.file, options.bodies.method] : [];
+  const args = ["-t1", `-c${options.connections}`, `-d${options.seconds}s`, `--timeout`, `${options.timeoutSeconds}s`, "-s", script, ...headers, url, ...scriptArgs];
   const { stdout } = await run("wrk", args, { maxBuffer: 1024 * 1024, timeout: (options.seconds + options.timeoutSeconds + 30) * 1000 });
   const line = stdout.split("\n").find((l) => l.startsWith("WRK_JSON "));
   if (!line) throw new Error(`wrk printed no totals:\n${stdout}`);
@@ -52,6 +67,7 @@ export async function wrk(url: string, options: WrkOptions): Promise<WrkRun> {
     non2xx3xx: r.errors.status,
     errors: r.errors.connect + r.errors.read + r.errors.write + r.errors.timeout,
     timeouts: r.errors.timeout,
+    ...(r.statuses && { statuses: r.statuses }),
   };
 }
 

@@ -18,6 +18,19 @@ export const textArray = (items: Iterable<string>): SQL =>
   sql`${`{${[...items].map((s) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`}::text[]`;
 
 /**
+ * Many rows as one parameter, read back as a record set: `insert ... select ... from
+ * ${jsonRecords(rows, sql`r(id int, text text)`)}`. Each row is one line of JSON (an object, or
+ * its JSON text already made), and PostgreSQL parses the lines one at a time. For thousands of
+ * rows this measured about a third faster than one jsonb array (jsonb_to_recordset), which is
+ * built whole before its first row is read, and it keeps a statement's shape (and its prepared
+ * plan) whatever the number of rows.
+ */
+export function jsonRecords(records: readonly (object | string)[], shape: SQL): SQL {
+  const lines = records.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n");
+  return sql`string_to_table(${lines}::text, E'\\n') as record_line, json_to_record(record_line::json) as ${shape}`;
+}
+
+/**
  * `count` new ids from the identity of `table`'s id column, ascending: for rows inserted together
  * that must know their ids first (to point at one another, or to keep an order).
  */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { asc, desc, sql } from "drizzle-orm";
-import { getDb, lockUntilCommit, nextIds, rows, type Executor } from "@/db";
+import { getDb, jsonRecords, lockUntilCommit, nextIds, rows, type Executor } from "@/db";
 import { auditEvents, type AuditEvent } from "@/db/schema";
 
 /**
@@ -17,16 +17,29 @@ class CanonicalText {
   constructor(readonly text: string) {}
 }
 
-/** JSON with sorted keys, so a value hashes the same after a jsonb round trip. */
+/**
+ * JSON with sorted keys, so a value hashes the same after a jsonb round trip. Built as one string
+ * with no arrays of entries along the way: a batch writes thousands of events at once.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (value instanceof CanonicalText) return value.text;
   if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i ? "," : "") + canonicalJson(value[i]);
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  // The default sort compares UTF-16 code units, as `<` on strings does.
+  const keys = Object.keys(record).sort();
+  let out = "{";
+  for (const key of keys) {
+    const v = record[key];
+    if (v === undefined) continue;
+    out += `${out.length > 1 ? "," : ""}${JSON.stringify(key)}:${canonicalJson(v)}`;
+  }
+  return `${out}}`;
 }
 
 /**
@@ -77,28 +90,23 @@ type PreparedEvent = { at: Date; editorId: number | null; actor: string; action:
  * Appends events to the chain; call inside the transaction that makes the change.
  *
  * Appends are serialised by a lock held until commit, so the time between taking it and
- * committing bounds how many writes a second the whole system can make. Everything that can be
- * prepared beforehand is; then the lock and the inserts go in one round trip,
- * and PostgreSQL itself links each event to the head of the chain: each insert reads the head
- * after the lock is granted (a statement of its own sees every append committed before) and
- * hashes the prepared text with it. Many events at once (a batch) go in two round trips instead
- * of one statement each: the head and the events' ids are read under the lock, and the chain is
- * hashed here, by the same definition (`hashEvent`).
+ * committing bounds how many writes a second the whole system can make. A few events are
+ * prepared before anything is sent, so a caller may start its own statements first and have
+ * them run meanwhile; then the lock and the inserts go in one round trip, and PostgreSQL itself
+ * links each event to the head of the chain: each insert reads the head after the lock is
+ * granted (a statement of its own sees every append committed before) and hashes the prepared
+ * text with it.
  *
- * The events are prepared before anything is sent, so a caller may start its own statements
- * first and have them run while this prepares.
+ * Many events at once (a batch) are hashed here instead, by the same definition (`hashEvent`),
+ * and inserted in one statement. Their lock, the head and their ids are asked for first, before
+ * the caller's own statements, which it starts once this has been called: the events are then
+ * prepared and hashed while PostgreSQL writes the caller's rows, and their insert follows those
+ * with no wait between. The lock is held for the whole batch's writes in exchange.
  */
 export async function appendAudit(tx: Executor, actor: Actor, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  const at = new Date();
-  const events = entries.map((entry): PreparedEvent => {
-    const fields = { at, editorId: actor.editorId, actor: actor.label, action: entry.action, entity: entry.entity, entityId: String(entry.entityId) };
-    const before = storedText(entry.before);
-    const after = storedText(entry.after);
-    const prefix = hashedPrefix({ ...fields, before: before === null ? null : new CanonicalText(before), after: after === null ? null : new CanonicalText(after) });
-    return { ...fields, before, after, prefix };
-  });
-  if (events.length > EVENTS_PER_STATEMENT_MAX) return appendHashedHere(tx, events);
+  if (entries.length > EVENTS_PER_STATEMENT_MAX) return appendHashedHere(tx, actor, entries);
+  const events = prepareEvents(actor, entries);
   await Promise.all([
     lockUntilCommit(tx, "audit"),
     ...events.map((e) =>
@@ -112,12 +120,24 @@ export async function appendAudit(tx: Executor, actor: Actor, entries: AuditEntr
   ]);
 }
 
-async function appendHashedHere(tx: Executor, events: PreparedEvent[]): Promise<void> {
+function prepareEvents(actor: Actor, entries: AuditEntry[]): PreparedEvent[] {
+  const at = new Date();
+  return entries.map((entry): PreparedEvent => {
+    const fields = { at, editorId: actor.editorId, actor: actor.label, action: entry.action, entity: entry.entity, entityId: String(entry.entityId) };
+    const before = storedText(entry.before);
+    const after = storedText(entry.after);
+    const prefix = hashedPrefix({ ...fields, before: before === null ? null : new CanonicalText(before), after: after === null ? null : new CanonicalText(after) });
+    return { ...fields, before, after, prefix };
+  });
+}
+
+async function appendHashedHere(tx: Executor, actor: Actor, entries: AuditEntry[]): Promise<void> {
   const [, [head], ids] = await Promise.all([
     lockUntilCommit(tx, "audit"),
     rows<{ hash: string }>(tx, sql`select coalesce((select hash from audit_events order by id desc limit 1), ${GENESIS_HASH}) as hash`),
-    nextIds(tx, "audit_events", events.length),
+    nextIds(tx, "audit_events", entries.length),
   ]);
+  const events = prepareEvents(actor, entries);
   let prevHash = head!.hash;
   // The rows as JSON text, before and after placed as the canonical text they already are.
   const chained = events.map((e, i) => {
@@ -129,8 +149,7 @@ async function appendHashedHere(tx: Executor, events: PreparedEvent[]): Promise<
   await tx.execute(sql`
     insert into audit_events (id, at, editor_id, actor, action, entity, entity_id, before, after, prev_hash, hash)
     select id, at, editor_id, actor, action, entity, entity_id, before, after, prev_hash, hash
-    from jsonb_to_recordset(${`[${chained.join(",")}]`}::jsonb) as e(id bigint, at timestamptz, editor_id int, actor text, action text, entity text, entity_id text,
-                                                                  before jsonb, after jsonb, prev_hash text, hash text)`);
+    from ${jsonRecords(chained, sql`e(id bigint, at timestamptz, editor_id int, actor text, action text, entity text, entity_id text, before jsonb, after jsonb, prev_hash text, hash text)`)}`);
 }
 
 export type ChainVerdict =

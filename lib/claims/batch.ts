@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { intArray, lockUntilCommit, nextIds, rows, toDate, type Executor } from "@/db";
+import { intArray, jsonRecords, lockUntilCommit, nextIds, rows, toDate, type Executor } from "@/db";
 import type { Claim, ClaimRevision, Link, LinkKind } from "@/db/schema";
 import { appendAudit, type Actor } from "@/lib/audit";
 import { notAVersion } from "@/lib/documents";
@@ -101,12 +101,12 @@ export async function writeBatch(db: Executor, actor: Actor, storySlug: string, 
     const made = claimRowsOf(actor, storyId, claimLines, claimIds, createdAt);
     const madeLinks = linkRowsOf(actor, linkLines, (p) => ("stored" in p ? p.stored : claimIds[p.index]!), linkIds, createdAt);
     const created = [...made.map(({ claim, revision }) => claimCreated(storySlug, claim, revision)), ...madeLinks.map(linkCreated)];
-    // Sent in this order, the statements run one after another while the audit events and the
-    // webhook payloads are prepared here: the rows go in before the audit lock is taken.
+    // Sent in this order, the statements run one after another with no wait between: the audit
+    // chain's lock and head first, so that its events are hashed here while the rows go in.
     await Promise.all([
+      appendAudit(tx, actor, created.map((c) => c.audit)),
       insertClaims(tx, made),
       insertLinks(tx, madeLinks),
-      appendAudit(tx, actor, created.map((c) => c.audit)),
       enqueueWebhookEvents(tx, created.map((c) => c.event)),
     ]);
     // A quote taken from an older version is looked for in the newer ones at once (in the latest
@@ -422,13 +422,11 @@ async function insertClaims(tx: Executor, made: { claim: Claim; revision: ClaimR
     tx.execute(sql`
       insert into claims (id, story_id, document_id, version_id, question_id, speaker, asserted_at)
       select id, story_id, document_id, version_id, question_id, speaker, asserted_at
-      from jsonb_to_recordset(${JSON.stringify(claimRows)}::jsonb)
-        as c(id int, story_id int, document_id int, version_id int, question_id int, speaker text, asserted_at timestamptz)`),
+      from ${jsonRecords(claimRows, sql`c(id int, story_id int, document_id int, version_id int, question_id int, speaker text, asserted_at timestamptz)`)}`),
     tx.execute(sql`
       insert into claim_revisions (claim_id, revision, text, quote, quote_prefix, quote_suffix, quote_verified, relays_claim_id, editor_id)
       select claim_id, 1, text, quote, quote_prefix, quote_suffix, quote_verified, relays_claim_id, editor_id
-      from jsonb_to_recordset(${JSON.stringify(revisionRows)}::jsonb)
-        as r(claim_id int, text text, quote text, quote_prefix text, quote_suffix text, quote_verified boolean, relays_claim_id int, editor_id int)`),
+      from ${jsonRecords(revisionRows, sql`r(claim_id int, text text, quote text, quote_prefix text, quote_suffix text, quote_verified boolean, relays_claim_id int, editor_id int)`)}`),
   ]);
 }
 
@@ -447,6 +445,5 @@ async function insertLinks(tx: Executor, made: Link[]): Promise<void> {
   await tx.execute(sql`
     insert into links (id, from_claim_id, to_claim_id, kind, effective_at, note, editor_id)
     select id, from_claim_id, to_claim_id, kind, effective_at, note, editor_id
-    from jsonb_to_recordset(${JSON.stringify(linkRows)}::jsonb)
-      as l(id int, from_claim_id int, to_claim_id int, kind link_kind, effective_at timestamptz, note text, editor_id int)`);
+    from ${jsonRecords(linkRows, sql`l(id int, from_claim_id int, to_claim_id int, kind link_kind, effective_at timestamptz, note text, editor_id int)`)}`);
 }

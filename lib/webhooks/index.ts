@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { getDb, rows, type Db, type Executor } from "@/db";
+import { getDb, jsonRecords, rows, type Db, type Executor } from "@/db";
 import { claims, outlets, stories, webhookDeliveries, webhooks, type Webhook as WebhookRow, type WebhookDelivery, type WebhookEvent } from "@/db/schema";
 import { appendAudit, type Actor } from "@/lib/audit";
 import { AppError, notFound } from "@/lib/errors";
@@ -104,10 +104,12 @@ export async function enqueueWebhookEvents(tx: Executor, events: WebhookEventInp
     payload: { id: e.id, type: e.type, occurredAt, data: e.data } satisfies WebhookPayload,
   }));
   // An event's scope: the claims it names or that cite its documents, their stories, and the
-  // outlets of its documents and of those claims' documents.
+  // outlets of its documents and of those claims' documents. With no live endpoint the events
+  // are not even parsed: the condition on them is checked once, first.
   await tx.execute(sql`
     with events as (
-      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as e(id text, kind webhook_event, claim_ids int[], document_ids int[], payload jsonb)
+      select e.* from ${jsonRecords(input, sql`e(id text, kind webhook_event, claim_ids int[], document_ids int[], payload jsonb)`)}
+      where exists (select 1 from webhooks where disabled_at is null)
     )
     insert into webhook_deliveries (webhook_id, event_id, event_kind, payload)
     select w.id, e.id, e.kind, e.payload
