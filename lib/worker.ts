@@ -52,6 +52,34 @@ export type Worker = {
   stop(): Promise<void>;
 };
 
+/**
+ * `run`, called at most once per `ms` however often the result is called: at once after a quiet
+ * spell, and once more at the end of the spell if calls came during it, so that the last call is
+ * always followed by a run within `ms` (lodash's throttle, in the dozen lines this needs of it).
+ */
+export function atMostEvery(ms: number, run: () => void): (() => void) & { cancel: () => void } {
+  let quietFrom = 0;
+  let again: NodeJS.Timeout | null = null;
+  const runNow = () => {
+    quietFrom = Date.now() + ms;
+    run();
+  };
+  const call = () => {
+    const now = Date.now();
+    if (now >= quietFrom) runNow();
+    else
+      again ??= setTimeout(() => {
+        again = null;
+        runNow();
+      }, quietFrom - now).unref();
+  };
+  const cancel = () => {
+    if (again) clearTimeout(again);
+    again = null;
+  };
+  return Object.assign(call, { cancel });
+}
+
 export type WorkerOptions = {
   settings?: WatcherSettings;
   /** Whether to sweep and deliver every minute (pg-boss's cron); tests do it when they choose. */
@@ -116,7 +144,10 @@ export async function startWorker(database: Database, options: WorkerOptions = {
     if (next?.at) await boss.send(DELIVERY_QUEUE, {}, { startAfter: new Date(next.at), singletonKey: "next-retry" });
   });
   // A committed write may have made deliveries: one job, a second later, for any burst of writes.
-  await database.listen(WRITES_CHANNEL, () => void boss.sendDebounced(DELIVERY_QUEUE, {}, {}, 1).catch(() => {}));
+  // Asking pg-boss costs statements of its own: asked on every write, it cost a busy writer a
+  // third of its writes.
+  const askForDelivery = atMostEvery(1000, () => void boss.sendDebounced(DELIVERY_QUEUE, {}, {}, 1).catch(() => {}));
+  await database.listen(WRITES_CHANNEL, askForDelivery);
   if (options.cron !== false) {
     await boss.schedule(SWEEP_QUEUE, "* * * * *");
     await boss.schedule(DELIVERY_QUEUE, "* * * * *");
@@ -126,6 +157,9 @@ export async function startWorker(database: Database, options: WorkerOptions = {
     boss,
     sweep,
     deliver,
-    stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
+    stop: () => {
+      askForDelivery.cancel();
+      return boss.stop({ graceful: true, timeout: 10_000 });
+    },
   };
 }

@@ -9,8 +9,10 @@ import { makeEditor, seededTestDatabase, testEngine, type TestDatabase } from "@
 import { fixtureSite, type FixtureSite } from "@/lib/testing/site";
 import { DEMO_VERSIONS } from "@/lib/seed/demo";
 import { addressPolicy } from "@/lib/watch/address";
-import { userAgent } from "@/lib/watch/settings";
+import { userAgent, watcherSettings } from "@/lib/watch/settings";
 import { deliverDue, RETRY_SCHEDULE_MS } from "@/lib/webhooks";
+import { startWorker } from "@/lib/worker";
+import * as storyClaims from "./stories/[slug]/claims/route";
 import * as versions from "./documents/[id]/versions/route";
 import * as claimLinks from "./claims/[id]/links/route";
 import * as deliveries from "./webhooks/[id]/deliveries/route";
@@ -152,4 +154,26 @@ describe(`signed webhooks on ${testEngine()}`, () => {
     expect(log.length).toBeGreaterThan(0);
     expect(log.every((d) => d.state === "cancelled")).toBe(true);
   });
+
+  it("with the worker running, sends a write's delivery without a sweep, and one for a write just after it", async () => {
+    const hook = await receiver();
+    await call(webhooks.POST, { token: admin, body: { url: hook.url, scope: { story: "who-reshot-ballerina" }, events: ["claim"] } });
+    const documentId = (await readStory("who-reshot-ballerina")).claims[0]!.document.id;
+    const worker = await startWorker(database, { settings: { ...watcherSettings(), limits }, cron: false, pollingIntervalSeconds: 0.5 });
+    const texts = () => hook.got.map((g) => (JSON.parse(g.body) as { data: { text: string } }).data.text);
+    const arrives = async (text: string) => {
+      for (const deadline = Date.now() + 15_000; !texts().includes(text) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+      return texts();
+    };
+    try {
+      for (const text of ["A claim the running worker announces.", "Another, logged as soon as the first was announced."]) {
+        const written = await call(storyClaims.POST, { token: admin, params: { slug: "who-reshot-ballerina" }, body: { documentId, text } });
+        expect(written.status).toBe(201);
+        expect(await arrives(text)).toContain(text);
+      }
+      expect(texts()).toHaveLength(2);
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
 });
