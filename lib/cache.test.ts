@@ -6,6 +6,7 @@ import { stories } from "@/db/schema";
 import { SEED_STORY_SLUG, seed } from "@/lib/seed";
 import { systemActor } from "@/lib/audit";
 import { createClaim, linkClaims } from "@/lib/claims";
+import { cacheStore } from "@/lib/cache";
 import { addVersion, createDocument } from "@/lib/documents";
 import { addQuestion, createStory, readStory } from "@/lib/stories";
 import { testDatabase, testEngine, type TestDatabase } from "@/lib/testing/db";
@@ -165,3 +166,25 @@ async function addClaimVia(db: TestDatabase["db"], text: string) {
   const { document } = await createDocument(db, actor, documentInput.parse({ outlet: { name: "Other Process Post" }, title: text, publishedAt: "2024-10-16" }));
   return createClaim(db, actor, SEED_STORY_SLUG, claimInput.parse({ documentId: document.id, text }));
 }
+
+describe("a cache over its limit", () => {
+  it("lets the least recently used entry go, however often the newest is read again", async () => {
+    const loads: string[] = [];
+    const store = cacheStore<string>("lru-test", { maxEntries: 2 });
+    const read = (key: string) => store(key, async () => (loads.push(key), key.toUpperCase()));
+    await read("a");
+    await read("b");
+    // a is used after b, twice: b is now the least recently used.
+    expect(store.peek("a")).toBe("A");
+    expect(store.peek("a")).toBe("A");
+    await read("c");
+    expect([store.peek("a"), store.peek("b"), store.peek("c")]).toEqual(["A", undefined, "C"]);
+    // c, then a, then c again: a goes when d comes.
+    expect(store.peek("c")).toBe("C");
+    expect(store.peek("a")).toBe("A");
+    expect(await read("c")).toBe("C");
+    await read("d");
+    expect([store.peek("a"), store.peek("c"), store.peek("d")]).toEqual([undefined, "C", "D"]);
+    expect(loads).toEqual(["a", "b", "c", "d"]);
+  });
+});

@@ -8,7 +8,8 @@
  * get their answer and only its keeping is refused. The LRU itself is a Map's insertion order.
  */
 type Entry = { generation: number; storedAt: number; bytes: number; value: Promise<unknown>; loaded?: { value: unknown } };
-type Store = { entries: Map<string, Entry>; bytes: number };
+/** `newest` is the key last used, which a hit need not move: a popular page is read many times in a row. */
+type Store = { entries: Map<string, Entry>; bytes: number; newest?: string };
 type CacheState = { generation: number; stores: Map<string, Store> };
 
 const holder = globalThis as { claimtrailCache?: CacheState };
@@ -35,7 +36,7 @@ export type CacheStore<T> = ((key: string, load: () => Promise<T>) => Promise<T>
  * and a failed load is forgotten. The least recently used entries go first when over a limit.
  */
 export function cacheStore<T>(name: string, limits: Limits<T>): CacheStore<T> {
-  const store = state.stores.get(name) ?? { entries: new Map(), bytes: 0 };
+  const store: Store = state.stores.get(name) ?? { entries: new Map(), bytes: 0 };
   state.stores.set(name, store);
   const forget = (key: string, entry: Entry) => {
     if (store.entries.get(key) !== entry) return;
@@ -53,8 +54,11 @@ export function cacheStore<T>(name: string, limits: Limits<T>): CacheStore<T> {
     const hit = store.entries.get(key);
     if (!hit || hit.generation !== state.generation || now - hit.storedAt >= MAX_AGE_MS) return undefined;
     // Re-inserting keeps the Map in least-recently-used order for eviction.
-    store.entries.delete(key);
-    store.entries.set(key, hit);
+    if (store.newest !== key) {
+      store.entries.delete(key);
+      store.entries.set(key, hit);
+      store.newest = key;
+    }
     return hit;
   };
 
@@ -68,6 +72,7 @@ export function cacheStore<T>(name: string, limits: Limits<T>): CacheStore<T> {
     const value = load();
     const entry: Entry = { generation: state.generation, storedAt: now, bytes: 0, value };
     store.entries.set(key, entry);
+    store.newest = key;
     trim();
     value.then(
       (loaded) => {

@@ -92,7 +92,7 @@ export function isCacheable(method: string | undefined, path: string, headers: I
  * server error, or no server answered), `otherwise` answers instead, as the framework would.
  */
 export function answerFromCache(request: IncomingMessage, response: ServerResponse, origin: string, otherwise: () => void): void {
-  const headers = { get: (name: string) => headerOf(request.headers, name) };
+  const headers = new NodeHeaders(request.headers);
   const https = isHttps(headers);
   const path = request.url!;
   // Pages name their own origin in their links, so the key holds the origin they will name.
@@ -110,6 +110,14 @@ const headerOf = (headers: IncomingHttpHeaders, name: string): string | null => 
   const value = headers[name];
   return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
 };
+
+/** Node's request headers read as `Headers` are (lower-case names); a class, so a hit makes no closure. */
+class NodeHeaders implements Pick<Headers, "get"> {
+  constructor(private readonly headers: IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    return headerOf(this.headers, name);
+  }
+}
 
 function send(request: IncomingMessage, response: ServerResponse, entry: CachedEntry): void {
   if (entry.status === 200 && isNotModified(headerOf(request.headers, "if-none-match"), headerOf(request.headers, "if-modified-since"), entry.etag, entry.lastModified)) {
