@@ -5,10 +5,14 @@ describe("asking at most once a second", () => {
   beforeEach(() => vi.useFakeTimers({ now: 0 }));
   afterEach(() => vi.useRealTimers());
   const wait = (ms: number) => vi.advanceTimersByTime(ms);
+  /** An asker that records when it ran, in the fake clock's milliseconds. */
+  const recorded = () => {
+    const asked: number[] = [];
+    return { asked, ask: atMostEvery(1000, () => asked.push(Date.now())) };
+  };
 
   it("asks at once after a quiet second, once more for the calls that came during it, and never for nothing", () => {
-    const asked: number[] = [];
-    const ask = atMostEvery(1000, () => asked.push(Date.now()));
+    const { asked, ask } = recorded();
     ask();
     expect(asked).toEqual([0]);
     // A burst within the second: one more ask, at its end.
@@ -30,8 +34,7 @@ describe("asking at most once a second", () => {
   });
 
   it("follows a call just after an ask with another within the second", () => {
-    const asked: number[] = [];
-    const ask = atMostEvery(1000, () => asked.push(Date.now()));
+    const { asked, ask } = recorded();
     ask();
     wait(10);
     ask();
@@ -42,8 +45,7 @@ describe("asking at most once a second", () => {
   });
 
   it("asks nothing more once cancelled", () => {
-    const asked: number[] = [];
-    const ask = atMostEvery(1000, () => asked.push(Date.now()));
+    const { asked, ask } = recorded();
     ask();
     wait(500);
     ask();
