@@ -1,15 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { parseArgs } from "node:util";
 import next from "next";
+import { API_ROUTES } from "@/app/api/routes";
+import { apiAnswerer } from "@/lib/api-server";
 import { clientAddressOf, ownTarget, SERVER_TITLE } from "@/lib/edge";
 import { env } from "@/lib/env";
 import { answerFromCache, isCacheable } from "@/lib/page-cache";
 import { FIXED_HEADERS } from "@/lib/security-headers";
 
 // `npm start` (scripts/start.sh): Next's request handler behind a plain HTTP server, which turns
-// away requests for other sites, answers readers from the page cache, and for the rest fixes the
-// client's address and gives every response the security headers, before the framework does
-// anything.
+// away requests for other sites, fixes the client's address, answers readers from the page cache
+// and the JSON API with its route handlers (lib/api-server.ts), and for the rest gives every
+// response the security headers before the framework does anything.
 
 const { values } = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } } });
 const port = Number(values.port ?? process.env.PORT ?? 3000);
@@ -25,6 +27,7 @@ const hops = env().TRUST_PROXY_HOPS;
 const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
+const answerApi = apiAnswerer(API_ROUTES);
 
 const server = createServer((request, response) => {
   const path = ownTarget(request.url ?? "", request.headers.host);
@@ -34,16 +37,17 @@ const server = createServer((request, response) => {
   }
   request.url = path;
   if (isCacheable(request.method, path, request.headers)) {
-    answerFromCache(request, response, origin, () => framework(request, response));
+    answerFromCache(request, response, origin, () => beyondCache(request, response, path));
   } else {
-    framework(request, response);
+    beyondCache(request, response, path);
   }
 });
 
-function framework(request: IncomingMessage, response: ServerResponse): void {
-  for (const [name, value] of FIXED_HEADERS) response.setHeader(name, value);
+function beyondCache(request: IncomingMessage, response: ServerResponse, path: string): void {
   // The one address the app reads (lib/auth/web.ts), in place of whatever the client sent.
   request.headers["x-forwarded-for"] = clientAddressOf(request.socket.remoteAddress ?? "", request.headers["x-forwarded-for"], hops);
+  if (answerApi(request, response, path)) return;
+  for (const [name, value] of FIXED_HEADERS) response.setHeader(name, value);
   void handle(request, response);
 }
 server.listen(port, hostname, () => console.log(`Claimtrail listening on http://${hostname}:${port}`));

@@ -316,7 +316,7 @@ async function main() {
             endpoints.push({ name: `${name}, If-None-Match`, path: source.path, skipped: status === 200 ? "no ETag" : `GET ${source.path} answered ${status || source.alone.first.error}` });
           }
         }
-        await read({ name: "API read", path: `/api/stories/${probes.storySlug}` }, "story JSON, through Next");
+        await read({ name: "API read", path: `/api/stories/${probes.storySlug}` }, "story JSON from the API");
         await read({ name: "static file (repeat)", path: staticPath }, "drift check");
       });
     } finally {

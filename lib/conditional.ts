@@ -14,3 +14,21 @@ export function isNotModified(ifNoneMatch: string | null, ifModifiedSince: strin
   // HTTP dates have whole seconds: a change later within the same second still counts as one.
   return !Number.isNaN(since) && Math.floor(timeOf(lastModified) / 1000) * 1000 <= since;
 }
+
+/**
+ * Whether a client's Accept-Encoding takes a content coding: named, or by `*`, with a quality
+ * above 0. No header takes none but the bytes as they are.
+ */
+export function acceptsCoding(accepted: string | undefined, coding: string): boolean {
+  if (!accepted) return false;
+  let wildcard = 0;
+  for (const item of accepted.split(",")) {
+    const [name, ...params] = item.trim().toLowerCase().split(";");
+    if (name !== coding && name !== "*") continue;
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+    const quality = q === undefined ? 1 : Number(q);
+    if (name === coding) return quality > 0;
+    wildcard = quality;
+  }
+  return wildcard > 0;
+}

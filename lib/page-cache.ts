@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { Parser } from "htmlparser2";
 import { cacheStore } from "@/lib/cache";
-import { isNotModified } from "@/lib/conditional";
+import { acceptsCoding, isNotModified } from "@/lib/conditional";
 import { env } from "@/lib/env";
 import { isHttps, publicOrigin } from "@/lib/origin";
 import { FIXED_HEADERS, readerPolicy, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/security-headers";
@@ -132,15 +132,8 @@ function send(request: IncomingMessage, response: ServerResponse, entry: CachedE
 /** Brotli, else gzip, else the bytes as they are; a coding the client gives q=0 is refused. */
 function pickEncoding(accepted: string | undefined, entry: CachedEntry): Variant {
   if (!accepted || (!entry.br && !entry.gzip)) return entry.identity;
-  const codings = new Map<string, number>();
-  for (const item of accepted.split(",")) {
-    const [name, ...params] = item.trim().toLowerCase().split(";");
-    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
-    codings.set(name!, q === undefined ? 1 : Number(q));
-  }
-  const allows = (name: string) => (codings.get(name) ?? codings.get("*") ?? 0) > 0;
-  if (entry.br && allows("br")) return entry.br;
-  if (entry.gzip && allows("gzip")) return entry.gzip;
+  if (entry.br && acceptsCoding(accepted, "br")) return entry.br;
+  if (entry.gzip && acceptsCoding(accepted, "gzip")) return entry.gzip;
   return entry.identity;
 }
 
