@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { API_ROUTES } from "@/app/api/routes";
 import { apiAnswerer } from "@/lib/api-server";
 import { acceptsCoding } from "@/lib/conditional";
@@ -11,29 +11,34 @@ import { makeEditor, seededTestDatabase, tableCounts, type TestDatabase } from "
 // The API as server.ts answers it: the real route handlers behind a real HTTP server, with a
 // stand-in for Next that answers whatever the API leaves to it.
 let database: TestDatabase;
-let server: http.Server;
-let base: string;
 let token: string;
+const servers: http.Server[] = [];
+let base: string;
+
+/** A server answering with `answerApi`, and as the framework (418) for whatever it leaves. */
+async function serve(answerApi: ReturnType<typeof apiAnswerer>): Promise<string> {
+  const server = http.createServer((req, res) => {
+    if (!answerApi(req, res, req.url!)) res.writeHead(418, { "content-type": "text/plain" }).end("framework");
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
 
 beforeAll(async () => {
   database = await seededTestDatabase();
   token = (await makeEditor(database.db)).token;
-  const answerApi = apiAnswerer(API_ROUTES);
-  server = http.createServer((req, res) => {
-    if (!answerApi(req, res, req.url!)) res.writeHead(418, { "content-type": "text/plain" }).end("framework");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await serve(apiAnswerer(API_ROUTES));
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  for (const server of servers) await new Promise((resolve) => server.close(resolve));
   await database.close();
 });
 
 /** A raw request, so that the answer's bytes and headers are seen as sent (fetch would decode gzip). */
-function request(path: string, options: { method?: string; headers?: Record<string, string>; body?: string; agent?: http.Agent } = {}) {
+function request(path: string, options: { method?: string; headers?: Record<string, string>; body?: string; agent?: http.Agent; origin?: string } = {}) {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-    const req = http.request(base + path, { method: options.method ?? "GET", headers: options.headers, agent: options.agent }, (res) => {
+    const req = http.request((options.origin ?? base) + path, { method: options.method ?? "GET", headers: options.headers, agent: options.agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -144,6 +149,44 @@ describe("the API answered in front of the framework", () => {
     ] as const) {
       const res = await request(path, { method });
       expect({ method, path, status: res.status, body: res.body.toString() }).toEqual({ method, path, status: 418, body: "framework" });
+    }
+  });
+});
+
+describe("a failure outside what a handler answers for itself", () => {
+  it("gets the API's error shape and a log line, and the server goes on answering", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const origin = await serve(
+      apiAnswerer({
+        "/api/throws": {
+          GET: () => {
+            throw new Error("thrown before any answer");
+          },
+        },
+        "/api/broken-body": {
+          GET: async () =>
+            new Response(
+              new ReadableStream({
+                pull(controller) {
+                  controller.error(new Error("the body broke off"));
+                },
+              }),
+            ),
+        },
+        "/api/health": { GET: async () => Response.json({ ok: true }) },
+      }),
+    );
+    try {
+      for (const path of ["/api/throws", "/api/broken-body"]) {
+        const res = await request(path, { origin });
+        expect(res.status).toBe(500);
+        expect(JSON.parse(res.body.toString()).error.code).toBe("internal");
+        for (const [name, value] of FIXED_HEADERS) expect(res.headers[name.toLowerCase()]).toBe(value);
+      }
+      expect(logged.mock.calls.map(([err]) => (err as Error).message)).toEqual(["thrown before any answer", "the body broke off"]);
+      expect((await request("/api/health", { origin })).status).toBe(200);
+    } finally {
+      logged.mockRestore();
     }
   });
 });

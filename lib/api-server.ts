@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { acceptsCoding } from "@/lib/conditional";
+import { toAppError } from "@/lib/errors";
 import { errorResponse } from "@/lib/http";
 import { isHttps } from "@/lib/origin";
 import { FIXED_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/security-headers";
@@ -59,7 +60,7 @@ export function apiAnswerer(modules: RouteModules): (request: IncomingMessage, r
       } catch {
         return false;
       }
-      void answer(request, response, path, handler as RouteHandler, params);
+      answer(request, response, path, handler as RouteHandler, params).catch((err: unknown) => fail(response, err));
       return true;
     }
     return false;
@@ -100,6 +101,19 @@ async function answer(request: IncomingMessage, response: ServerResponse, path: 
   out.push("Content-Length", String(bytes.byteLength));
   response.writeHead(res.status, out);
   response.end(request.method === "HEAD" || res.status === 204 || res.status === 304 ? undefined : bytes);
+}
+
+/**
+ * A failure the handler could not answer for itself, such as a request `Request` refuses or a body
+ * that broke off: the API's error shape if nothing was sent yet, else the connection is cut, so
+ * that the client does not take a partial answer for a whole one.
+ */
+function fail(response: ServerResponse, err: unknown): void {
+  console.error(err);
+  if (response.headersSent) return void response.destroy();
+  const error = toAppError(err);
+  const text = JSON.stringify(error.toJSON());
+  response.writeHead(error.status, [...FIXED_HEADERS.flat(), "Content-Type", "application/json", "Content-Length", String(Buffer.byteLength(text))]).end(text);
 }
 
 /**
