@@ -162,6 +162,9 @@ describe("a failure outside what a handler answers for itself", () => {
           GET: () => {
             throw new Error("thrown before any answer");
           },
+          POST: () => {
+            throw new Error("thrown before reading the body");
+          },
         },
         "/api/broken-body": {
           GET: async () =>
@@ -183,8 +186,14 @@ describe("a failure outside what a handler answers for itself", () => {
         expect(JSON.parse(res.body.toString()).error.code).toBe("internal");
         for (const [name, value] of FIXED_HEADERS) expect(res.headers[name.toLowerCase()]).toBe(value);
       }
-      expect(logged.mock.calls.map(([err]) => (err as Error).message)).toEqual(["thrown before any answer", "the body broke off"]);
-      expect((await request("/api/health", { origin })).status).toBe(200);
+      // A body left unread is drained, so that the connection carries the next request.
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const posted = await request("/api/throws", { origin, agent, method: "POST", headers: { "content-type": "application/json" }, body: claimBody("y".repeat(500_000)) });
+      expect(posted.status).toBe(500);
+      expect((await request("/api/health", { origin, agent })).status).toBe(200);
+      expect(Object.values(agent.freeSockets).flat()).toHaveLength(1);
+      agent.destroy();
+      expect(logged.mock.calls.map(([err]) => (err as Error).message)).toEqual(["thrown before any answer", "the body broke off", "thrown before reading the body"]);
     } finally {
       logged.mockRestore();
     }

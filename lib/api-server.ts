@@ -75,32 +75,35 @@ async function answer(request: IncomingMessage, response: ServerResponse, path: 
   }
   const host = request.headers.host && /^[a-z0-9.:[\]-]+$/i.test(request.headers.host) ? request.headers.host : "localhost";
   const body = request.method === "GET" || request.method === "HEAD" ? null : bodyOf(request);
-  const req = new Request(`http://${host}${path}`, {
-    method: request.method,
-    headers,
-    ...(body && { body: body.stream, duplex: "half" }),
-  } as RequestInit);
-  const res = await handler(req, { params: Promise.resolve(params) }).catch(errorResponse);
-  let bytes = Buffer.from(await res.arrayBuffer());
-  body?.drop();
+  try {
+    const req = new Request(`http://${host}${path}`, {
+      method: request.method,
+      headers,
+      ...(body && { body: body.stream, duplex: "half" }),
+    } as RequestInit);
+    const res = await handler(req, { params: Promise.resolve(params) }).catch(errorResponse);
+    let bytes = Buffer.from(await res.arrayBuffer());
 
-  const out: string[] = FIXED_HEADERS.flat();
-  if (isHttps(headers)) out.push("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
-  res.headers.forEach((value, name) => {
-    if (name !== "content-length" && name !== "vary") out.push(name, value);
-  });
-  let vary = res.headers.get("vary");
-  if (COMPRESSIBLE.test(res.headers.get("content-type") ?? "") && bytes.byteLength > MIN_COMPRESSED_BYTES && !res.headers.has("content-encoding")) {
-    vary = vary ? `${vary}, Accept-Encoding` : "Accept-Encoding";
-    if (acceptsCoding(request.headers["accept-encoding"], "gzip")) {
-      bytes = await gzip(bytes);
-      out.push("Content-Encoding", "gzip");
+    const out: string[] = FIXED_HEADERS.flat();
+    if (isHttps(headers)) out.push("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+    res.headers.forEach((value, name) => {
+      if (name !== "content-length" && name !== "vary") out.push(name, value);
+    });
+    let vary = res.headers.get("vary");
+    if (COMPRESSIBLE.test(res.headers.get("content-type") ?? "") && bytes.byteLength > MIN_COMPRESSED_BYTES && !res.headers.has("content-encoding")) {
+      vary = vary ? `${vary}, Accept-Encoding` : "Accept-Encoding";
+      if (acceptsCoding(request.headers["accept-encoding"], "gzip")) {
+        bytes = await gzip(bytes);
+        out.push("Content-Encoding", "gzip");
+      }
     }
+    if (vary) out.push("Vary", vary);
+    out.push("Content-Length", String(bytes.byteLength));
+    response.writeHead(res.status, out);
+    response.end(request.method === "HEAD" || res.status === 204 || res.status === 304 ? undefined : bytes);
+  } finally {
+    body?.drop();
   }
-  if (vary) out.push("Vary", vary);
-  out.push("Content-Length", String(bytes.byteLength));
-  response.writeHead(res.status, out);
-  response.end(request.method === "HEAD" || res.status === 204 || res.status === 304 ? undefined : bytes);
 }
 
 /**
@@ -118,7 +121,7 @@ function fail(response: ServerResponse, err: unknown): void {
 
 /**
  * The request's body as a stream, read as the handler asks for it, and `drop`, which reads what
- * the handler left (it refused the body before its end) and throws it away, as Node does with a
+ * the handler left (it refused the body, or failed, before its end) and throws it away, as Node does with a
  * body no one reads: the answer then reaches the client and the connection stays usable. Node's
  * own stream adapter would destroy the socket instead.
  */
