@@ -121,9 +121,9 @@ function fail(response: ServerResponse, err: unknown): void {
 
 /**
  * The request's body as a stream, read as the handler asks for it, and `drop`, which reads what
- * the handler left (it refused the body, or failed, before its end) and throws it away, as Node does with a
- * body no one reads: the answer then reaches the client and the connection stays usable. Node's
- * own stream adapter would destroy the socket instead.
+ * the handler left (it refused the body, or failed, before its end) and throws it away, as Node
+ * does with a body no one reads: the answer then reaches the client and the connection stays
+ * usable. Node's own stream adapter would destroy the socket instead.
  */
 function bodyOf(request: IncomingMessage): { stream: ReadableStream<Uint8Array>; drop: () => void } {
   let open = true;
