@@ -76,6 +76,8 @@ test("a claim written through one instance is on the other's page and feed, whic
 });
 
 test("sign-in attempts count against one limit whichever instance takes them", async ({ browser }) => {
+  // Two dozen sign-ins, each in a browser of its own and checked by a deliberately slow hash.
+  test.setTimeout(180_000);
   // As nginx would forward them for one client at 198.51.100.7, ten to each instance.
   const forwarded = { "X-Forwarded-For": "198.51.100.7" };
   for (let i = 1; i <= 20; i++) expect(await failSignIn(browser, i % 2 ? a : b, `split${i}@example.org`, forwarded)).toContain("do not match");
@@ -86,6 +88,7 @@ test("sign-in attempts count against one limit whichever instance takes them", a
 });
 
 test("behind nginx, the address nginx saw counts, not the one the client wrote", async ({ browser }) => {
+  test.setTimeout(180_000);
   for (let i = 1; i <= 20; i++) expect(await failSignIn(browser, balancer, `nginx${i}@example.org`, { "X-Forwarded-For": `203.0.113.${i}` })).toContain("do not match");
   expect(await failSignIn(browser, balancer, "nginx21@example.org", { "X-Forwarded-For": "203.0.113.99" })).toContain("Too many attempts");
 });
