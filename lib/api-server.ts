@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import { acceptsCoding } from "@/lib/conditional";
+import { acceptsCoding, worthCompressing } from "@/lib/conditional";
 import { toAppError } from "@/lib/errors";
 import { errorResponse } from "@/lib/http";
 import { isHttps } from "@/lib/origin";
@@ -14,9 +14,6 @@ export type RouteModules = Record<string, Partial<Record<string, unknown>>>;
 type Route = { pattern: RegExp; names: string[]; module: Partial<Record<string, unknown>> };
 
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
-/** What is worth compressing, from about a packet's size (as the page cache does). */
-const COMPRESSIBLE = /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|x-ndjson)|application\/x-(?:bibtex|research-info-systems))/;
-const MIN_COMPRESSED_BYTES = 1024;
 const gzip = promisify(zlib.gzip);
 
 /**
@@ -90,7 +87,7 @@ async function answer(request: IncomingMessage, response: ServerResponse, path: 
       if (name !== "content-length" && name !== "vary") out.push(name, value);
     });
     let vary = res.headers.get("vary");
-    if (COMPRESSIBLE.test(res.headers.get("content-type") ?? "") && bytes.byteLength > MIN_COMPRESSED_BYTES && !res.headers.has("content-encoding")) {
+    if (worthCompressing(res.headers.get("content-type"), bytes.byteLength) && !res.headers.has("content-encoding")) {
       vary = vary ? `${vary}, Accept-Encoding` : "Accept-Encoding";
       if (acceptsCoding(request.headers["accept-encoding"], "gzip")) {
         bytes = await gzip(bytes);

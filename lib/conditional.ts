@@ -16,6 +16,13 @@ export function isNotModified(ifNoneMatch: string | null, ifModifiedSince: strin
 }
 
 /**
+ * Whether an answer is worth compressing: text, JSON, XML, SVG or a citation format, of more than
+ * about a packet. Images are compressed already.
+ */
+export const worthCompressing = (contentType: string | null | undefined, byteLength: number): boolean =>
+  byteLength > 1024 && /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|x-ndjson)|application\/x-(?:bibtex|research-info-systems)|image\/svg\+xml)/.test(contentType ?? "");
+
+/**
  * Whether a client's Accept-Encoding takes a content coding: named, or by `*`, with a quality
  * above 0. No header takes none but the bytes as they are.
  */

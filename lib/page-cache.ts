@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { Parser } from "htmlparser2";
 import { cacheStore } from "@/lib/cache";
-import { acceptsCoding, isNotModified } from "@/lib/conditional";
+import { acceptsCoding, isNotModified, worthCompressing } from "@/lib/conditional";
 import { env } from "@/lib/env";
 import { isHttps, publicOrigin } from "@/lib/origin";
 import { FIXED_HEADERS, readerPolicy, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/security-headers";
@@ -181,8 +181,7 @@ async function renderEntry(url: URL, requestHeaders: Pick<Headers, "get">, https
   kept.set("etag", etag);
   const lastModified = kept.has("last-modified") ? new Date(kept.get("last-modified")!) : null;
 
-  // Images are compressed already; text is worth it from about a packet's size.
-  const compress = /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml))|^image\/svg\+xml/.test(kept.get("content-type") ?? "") && body.byteLength > 1024;
+  const compress = worthCompressing(kept.get("content-type"), body.byteLength);
   const vary = kept.get("vary");
   if (compress && !/\baccept-encoding\b/i.test(vary ?? "")) kept.set("vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
 
