@@ -321,6 +321,19 @@ describe(`POST /api/stories/{slug}/claims/batch on ${testEngine()}`, () => {
     const detail = await call(claimRoute.GET, { url: `/api/claims/${last}`, params: { id: last } });
     expect(detail.body.claim.text).toBe(`Claim number ${n - 1}.`);
     expect(detail.body.relayChain[0].id).toBe(res.body.claims[n - 2].id);
+    // The site-wide endpoint gets every claim's event and the link's, as for a small batch.
+    const ids = `{${res.body.claims.map((c: { id: number }) => c.id).join(",")}}`;
+    const deliveries = await rows<{ kind: string; n: number }>(
+      database.db,
+      sql`select d.event_kind::text as kind, count(*)::int as n from webhook_deliveries d
+          where d.event_kind in ('claim', 'link')
+            and ((d.payload -> 'data' ->> 'claimId')::int = any(${ids}::int[]) or (d.payload -> 'data' ->> 'fromClaimId')::int = any(${ids}::int[]))
+          group by 1 order by 1`,
+    );
+    expect(deliveries.map((d) => [d.kind, Number(d.n)])).toEqual([
+      ["claim", n],
+      ["link", 1],
+    ]);
   });
 
   it("is described in OpenAPI: an NDJSON body of lines each as the line schema, and the errors it answers", () => {

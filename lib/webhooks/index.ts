@@ -95,6 +95,11 @@ export const enqueueWebhookEvent = (tx: Executor, event: WebhookEventInput): Pro
 /** The deliveries of many events (a batch's), in one statement. */
 export async function enqueueWebhookEvents(tx: Executor, events: WebhookEventInput[]): Promise<void> {
   if (!events.length) return;
+  // Many events (a batch's) are made into text and sent only once an endpoint is known to be
+  // live, and most sites have none: for batches of 5,000 claims, building and sending them took a
+  // fifth of the server's time. A few go at once, in the statement below, which checks the same
+  // thing first, so that a single write waits for no extra answer before its commit.
+  if (events.length > EVENTS_SENT_UNASKED && !(await anyLiveWebhook(tx))) return;
   const occurredAt = new Date().toISOString();
   const input = events.map((e) => ({
     id: e.id,
@@ -123,6 +128,14 @@ export async function enqueueWebhookEvents(tx: Executor, events: WebhookEventInp
       and (w.story_id is null or w.story_id = any(scope.stories))
       and (w.outlet_id is null or exists (select 1 from documents d where d.outlet_id = w.outlet_id and (d.id = any(e.document_ids) or d.id = any(scope.documents))))
     on conflict (webhook_id, event_id) do nothing`);
+}
+
+/** Up to this many events are sent without asking whether any endpoint is live. */
+const EVENTS_SENT_UNASKED = 16;
+
+async function anyLiveWebhook(tx: Executor): Promise<boolean> {
+  const [found] = await rows<{ live: boolean }>(tx, sql`select exists (select 1 from webhooks where disabled_at is null) as live`);
+  return found?.live === true;
 }
 
 /**
