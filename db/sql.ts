@@ -63,3 +63,11 @@ export const LOCKS = {
 } as const;
 
 export const lockUntilCommit = (tx: Executor, lock: keyof typeof LOCKS) => tx.execute(sql`select pg_advisory_xact_lock(${LOCKS[lock]})`);
+
+/**
+ * Resolves once the statements started before it have been handed to the socket, so that
+ * CPU-bound work after it runs while the database executes them. postgres.js sends a statement
+ * of under a kilobyte from a setImmediate of its own, queued once the statement's promise is
+ * awaited; an immediate queued from within an immediate runs on the next turn, after that one.
+ */
+export const statementsSent = (): Promise<void> => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));

@@ -69,4 +69,23 @@ describe(`the audit chain on ${testEngine()}`, () => {
     // Each event is the successor of exactly one other: no two appends read the same head.
     expect(new Set(heads.map((h) => h.prevHash)).size).toBe(heads.length);
   });
+
+  it("keeps one unbroken chain when large appends (hashed here) and small ones run at once", async () => {
+    const { db } = database;
+    const actor = systemActor("test");
+    const entries = (n: number, from: number) => Array.from({ length: n }, (_, i) => ({ action: "create", entity: "claim", entityId: from + i, after: { i } }));
+    // Each large append waits a moment after its first statement, so that small appends commit
+    // while it holds (or waits for) the chain.
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        db.transaction(async (tx) => {
+          await appendAudit(tx, actor, entries(i % 3 === 0 ? 40 : 1, 10_000 * (i + 1)));
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }),
+      ),
+    );
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+    const heads = await db.select({ prevHash: auditEvents.prevHash }).from(auditEvents);
+    expect(new Set(heads.map((h) => h.prevHash)).size).toBe(heads.length);
+  });
 });

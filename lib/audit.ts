@@ -87,6 +87,26 @@ const EVENTS_PER_STATEMENT_MAX = 16;
 type PreparedEvent = { at: Date; editorId: number | null; actor: string; action: string; entity: string; entityId: string; before: string | null; after: string | null; prefix: string };
 
 /**
+ * The chain's lock, head and ids, taken for `count` events before they are appended, or null
+ * where there are so few that PostgreSQL chains them in their own statements. The lock is
+ * granted before the head and the ids are read: read before it, they could predate an append
+ * that commits while this one waits for the lock, and the chain would fork.
+ */
+export type AuditReservation = Promise<{ head: string; ids: number[] }> | null;
+
+export function reserveAudit(tx: Executor, count: number): AuditReservation {
+  if (count <= EVENTS_PER_STATEMENT_MAX) return null;
+  return (async () => {
+    await lockUntilCommit(tx, "audit");
+    const [[head], ids] = await Promise.all([
+      rows<{ hash: string }>(tx, sql`select coalesce((select hash from audit_events order by id desc limit 1), ${GENESIS_HASH}) as hash`),
+      nextIds(tx, "audit_events", count),
+    ]);
+    return { head: head!.hash, ids };
+  })();
+}
+
+/**
  * Appends events to the chain; call inside the transaction that makes the change.
  *
  * Appends are serialised by a lock held until commit, so the time between taking it and
@@ -98,14 +118,14 @@ type PreparedEvent = { at: Date; editorId: number | null; actor: string; action:
  * text with it.
  *
  * Many events at once (a batch) are hashed here instead, by the same definition (`hashEvent`),
- * and inserted in one statement. Their lock, the head and their ids are asked for first, before
- * the caller's own statements, which it starts once this has been called: the events are then
- * prepared and hashed while PostgreSQL writes the caller's rows, and their insert follows those
- * with no wait between. The lock is held for the whole batch's writes in exchange.
+ * and inserted in one statement, after the chain is reserved for them (`reserveAudit`). A caller
+ * that reserves early, before its own statements, has the events hashed while PostgreSQL writes
+ * its rows, and their insert follows those with no wait between; the lock is held for the
+ * caller's writes in exchange.
  */
-export async function appendAudit(tx: Executor, actor: Actor, entries: AuditEntry[]): Promise<void> {
+export async function appendAudit(tx: Executor, actor: Actor, entries: AuditEntry[], reserved: AuditReservation = reserveAudit(tx, entries.length)): Promise<void> {
   if (entries.length === 0) return;
-  if (entries.length > EVENTS_PER_STATEMENT_MAX) return appendHashedHere(tx, actor, entries);
+  if (reserved) return appendHashedHere(tx, actor, entries, await reserved);
   const events = prepareEvents(actor, entries);
   await Promise.all([
     lockUntilCommit(tx, "audit"),
@@ -131,14 +151,10 @@ function prepareEvents(actor: Actor, entries: AuditEntry[]): PreparedEvent[] {
   });
 }
 
-async function appendHashedHere(tx: Executor, actor: Actor, entries: AuditEntry[]): Promise<void> {
-  const [, [head], ids] = await Promise.all([
-    lockUntilCommit(tx, "audit"),
-    rows<{ hash: string }>(tx, sql`select coalesce((select hash from audit_events order by id desc limit 1), ${GENESIS_HASH}) as hash`),
-    nextIds(tx, "audit_events", entries.length),
-  ]);
+async function appendHashedHere(tx: Executor, actor: Actor, entries: AuditEntry[], { head, ids }: { head: string; ids: number[] }): Promise<void> {
+  if (ids.length !== entries.length) throw new Error(`The chain was reserved for ${ids.length} events, not ${entries.length}.`);
   const events = prepareEvents(actor, entries);
-  let prevHash = head!.hash;
+  let prevHash = head;
   // The rows as JSON text, before and after placed as the canonical text they already are.
   const chained = events.map((e, i) => {
     const hash = createHash("sha256").update(`${e.prefix}${prevHash}${HASHED_TAIL}`).digest("hex");

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { intArray, jsonRecords, lockUntilCommit, nextIds, rows, toDate, type Executor } from "@/db";
+import { intArray, jsonRecords, lockUntilCommit, nextIds, rows, statementsSent, toDate, type Executor } from "@/db";
 import type { Claim, ClaimRevision, Link, LinkKind } from "@/db/schema";
-import { appendAudit, type Actor } from "@/lib/audit";
+import { appendAudit, reserveAudit, type Actor } from "@/lib/audit";
 import { notAVersion } from "@/lib/documents";
 import { AppError, notFound, type FieldErrors, type LineProblem } from "@/lib/errors";
 import type { NdjsonLine } from "@/lib/http";
@@ -91,23 +91,26 @@ export async function writeBatch(db: Executor, actor: Actor, storySlug: string, 
     if (problems.size) throw problems.refusal();
 
     // Ids first, so that rows can name each other, and the transaction's time, which the rows'
-    // created_at default to: the rows are then known here as the database will hold them.
+    // created_at default to: the rows are then known here as the database will hold them. The
+    // audit chain is reserved in the same round trip, so that its events can be hashed here while
+    // the rows go in.
+    const audit = reserveAudit(tx, claimLines.length + linkLines.length);
     const [claimIds, linkIds, [clock]] = await Promise.all([
       nextIds(tx, "claims", claimLines.length),
       nextIds(tx, "links", linkLines.length),
       rows<{ now: Date | string }>(tx, sql`select now() as now`),
+      audit,
     ]);
     const createdAt = toDate(clock!.now);
     const made = claimRowsOf(actor, storyId, claimLines, claimIds, createdAt);
     const madeLinks = linkRowsOf(actor, linkLines, (p) => ("stored" in p ? p.stored : claimIds[p.index]!), linkIds, createdAt);
     const created = [...made.map(({ claim, revision }) => claimCreated(storySlug, claim, revision)), ...madeLinks.map(linkCreated)];
-    // Sent in this order, the statements run one after another with no wait between: the audit
-    // chain's lock and head first, so that its events are hashed here while the rows go in.
     await Promise.all([
-      appendAudit(tx, actor, created.map((c) => c.audit)),
       insertClaims(tx, made),
       insertLinks(tx, madeLinks),
       enqueueWebhookEvents(tx, created.map((c) => c.event)),
+      // Hashed once the statements above have gone out, so PostgreSQL writes the rows meanwhile.
+      statementsSent().then(() => appendAudit(tx, actor, created.map((c) => c.audit), audit)),
     ]);
     // A quote taken from an older version is looked for in the newer ones at once (in the latest
     // there is nothing newer to look in).
