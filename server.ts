@@ -50,6 +50,12 @@ function beyondCache(request: IncomingMessage, response: ServerResponse, path: s
   for (const [name, value] of FIXED_HEADERS) response.setHeader(name, value);
   void handle(request, response);
 }
+// A port already taken (or not ours to take) ends the process. Otherwise the framework's handler
+// of uncaught exceptions would log it and the process would run on with nothing listening.
+server.on("error", (err) => {
+  console.error(`Claimtrail cannot listen on ${hostname}:${port}: ${err.message}`);
+  process.exit(1);
+});
 server.listen(port, hostname, () => console.log(`Claimtrail listening on http://${hostname}:${port}`));
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

@@ -1,5 +1,7 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
@@ -76,4 +78,39 @@ test.describe("sign-in limits count the connection, not a header the client writ
     for (let i = 1; i <= 20; i++) expect(await tryOnce(i)).toContain("do not match");
     expect(await tryOnce(21)).toContain("Too many attempts");
   });
+});
+
+test("a server whose port is taken says so and exits, rather than run on with nothing listening", async () => {
+  test.setTimeout(90_000);
+  const holder = net.createServer();
+  await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+  const { port } = holder.address() as net.AddressInfo;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "claimtrail-port-"));
+  const child = spawn("bash", ["scripts/start.sh", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...process.env, SEED_ON_START: "0", WATCHER: "0", PGLITE_DIR: path.join(dir, "db"), DATABASE_URL: "" },
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
+  });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  try {
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), 60_000);
+      child.on("exit", (exitCode) => {
+        clearTimeout(timer);
+        resolve(exitCode);
+      });
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`Claimtrail cannot listen on 127.0.0.1:${port}`);
+    expect(stderr).toContain("EADDRINUSE");
+  } finally {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+    holder.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
