@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { failSignIn, startOwnServer } from "./helpers";
+import { failSignIn, spawnStartScript, startOwnServer } from "./helpers";
 
 type RawAnswer = { status: number; headers: http.IncomingHttpHeaders };
 
@@ -86,11 +85,7 @@ test("a server whose port is taken says so and exits, rather than run on with no
   await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
   const { port } = holder.address() as net.AddressInfo;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "claimtrail-port-"));
-  const child = spawn("bash", ["scripts/start.sh", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, SEED_ON_START: "0", WATCHER: "0", PGLITE_DIR: path.join(dir, "db"), DATABASE_URL: "" },
-    stdio: ["ignore", "ignore", "pipe"],
-    detached: true,
-  });
+  const { child, stop } = spawnStartScript(port, { PGLITE_DIR: path.join(dir, "db"), DATABASE_URL: "" }, ["ignore", "ignore", "pipe"]);
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   try {
@@ -105,11 +100,7 @@ test("a server whose port is taken says so and exits, rather than run on with no
     expect(stderr).toContain(`Claimtrail cannot listen on 127.0.0.1:${port}`);
     expect(stderr).toContain("EADDRINUSE");
   } finally {
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      // Already gone.
-    }
+    stop();
     holder.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -135,14 +135,13 @@ json.dump({"items": items, "feeds": feeds}, sys.stdout)`,
 }
 
 /**
- * A server of a test's own (`npm start` on the build the suite tests), stopped with its process
- * group, so no instance outlives the test that started it.
+ * `npm start` (scripts/start.sh) on the build the suite tests, in a process group of its own, with
+ * `stop` ending the whole group, so no instance outlives the test that started it.
  */
-export async function startOwnServer(port: number, env: Record<string, string>): Promise<{ url: string; stop: () => void }> {
-  const url = `http://127.0.0.1:${port}`;
+export function spawnStartScript(port: number, env: Record<string, string>, stdio: StdioOptions = "ignore"): { child: ChildProcess; stop: () => void } {
   const child = spawn("bash", ["scripts/start.sh", "-p", String(port), "-H", "127.0.0.1"], {
     env: { ...process.env, SEED_ON_START: "0", WATCHER: "0", ...env },
-    stdio: "ignore",
+    stdio,
     detached: true,
   });
   const stop = () => {
@@ -152,6 +151,13 @@ export async function startOwnServer(port: number, env: Record<string, string>):
       // Already gone.
     }
   };
+  return { child, stop };
+}
+
+/** A server of a test's own (spawnStartScript), once it answers its health check. */
+export async function startOwnServer(port: number, env: Record<string, string>): Promise<{ url: string; stop: () => void }> {
+  const url = `http://127.0.0.1:${port}`;
+  const { child, stop } = spawnStartScript(port, env);
   const deadline = Date.now() + 60_000;
   for (;;) {
     const up = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);

@@ -74,8 +74,8 @@ describe(`the audit chain on ${testEngine()}`, () => {
     const { db } = database;
     const actor = systemActor("test");
     const entries = (n: number, from: number) => Array.from({ length: n }, (_, i) => ({ action: "create", entity: "claim", entityId: from + i, after: { i } }));
-    // Each large append waits a moment after its first statement, so that small appends commit
-    // while it holds (or waits for) the chain.
+    // Every fourth transaction appends 40 events (hashed in the server), the others one; each
+    // holds the chain a moment after appending, so that the others wait for it.
     await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
         db.transaction(async (tx) => {

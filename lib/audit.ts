@@ -80,6 +80,9 @@ export function hashEvent(e: HashedFields): string {
 
 export type AuditEntry = { action: string; entity: string; entityId: string | number; before?: unknown; after?: unknown };
 
+/** The hash of the chain's last event, as a statement reads it (once the lock is held). */
+const chainHead = sql`coalesce((select hash from audit_events order by id desc limit 1), ${GENESIS_HASH})`;
+
 // Up to this many events, one insert each; more are hashed here and inserted in one statement.
 const EVENTS_PER_STATEMENT_MAX = 16;
 
@@ -92,14 +95,15 @@ type PreparedEvent = { at: Date; editorId: number | null; actor: string; action:
  * granted before the head and the ids are read: read before it, they could predate an append
  * that commits while this one waits for the lock, and the chain would fork.
  */
-export type AuditReservation = Promise<{ head: string; ids: number[] }> | null;
+export type AuditReservation = Promise<ChainReservation> | null;
+type ChainReservation = { head: string; ids: number[] };
 
 export function reserveAudit(tx: Executor, count: number): AuditReservation {
   if (count <= EVENTS_PER_STATEMENT_MAX) return null;
   return (async () => {
     await lockUntilCommit(tx, "audit");
     const [[head], ids] = await Promise.all([
-      rows<{ hash: string }>(tx, sql`select coalesce((select hash from audit_events order by id desc limit 1), ${GENESIS_HASH}) as hash`),
+      rows<{ hash: string }>(tx, sql`select ${chainHead} as hash`),
       nextIds(tx, "audit_events", count),
     ]);
     return { head: head!.hash, ids };
@@ -135,7 +139,7 @@ export async function appendAudit(tx: Executor, actor: Actor, entries: AuditEntr
         select ${e.at.toISOString()}::timestamptz, ${e.editorId}, ${e.actor}, ${e.action}, ${e.entity}, ${e.entityId},
                ${e.before}::jsonb, ${e.after}::jsonb, head.hash,
                encode(sha256(convert_to(${e.prefix} || head.hash || ${HASHED_TAIL}, 'UTF8')), 'hex')
-        from (select coalesce((select hash from audit_events order by id desc limit 1), ${GENESIS_HASH}) as hash) head`),
+        from (select ${chainHead} as hash) head`),
     ),
   ]);
 }
@@ -151,7 +155,7 @@ function prepareEvents(actor: Actor, entries: AuditEntry[]): PreparedEvent[] {
   });
 }
 
-async function appendHashedHere(tx: Executor, actor: Actor, entries: AuditEntry[], { head, ids }: { head: string; ids: number[] }): Promise<void> {
+async function appendHashedHere(tx: Executor, actor: Actor, entries: AuditEntry[], { head, ids }: ChainReservation): Promise<void> {
   if (ids.length !== entries.length) throw new Error(`The chain was reserved for ${ids.length} events, not ${entries.length}.`);
   const events = prepareEvents(actor, entries);
   let prevHash = head;
