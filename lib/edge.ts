@@ -1,8 +1,9 @@
-// What the server in front of Next (server.ts) decides before the framework sees a request: which
+// What the front process (server.ts) decides before the framework sees a request: which
 // requests are for this site at all, who sent them, and the headers no response goes without.
 
-/** The server process's title. */
+/** The titles of the front process (server.ts) and of the application process it starts (app-server.ts). */
 export const SERVER_TITLE = "claimtrail-server";
+export const APP_TITLE = "claimtrail-app";
 
 /**
  * The path a request asks for, or null when it asks for another site. A target in absolute form

@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getGlobalDispatcher } from "undici";
 import { invalidateAll } from "@/lib/cache";
 import { RENDER_HEADER, answerFromCache, isCacheable, isRenderRequest, nonceStandIn, plainPage, randomToken } from "@/lib/page-cache";
 
@@ -25,6 +26,10 @@ beforeAll(async () => {
     renders.push(req.url!);
     renderSecret = req.headers[RENDER_HEADER] as string | undefined;
     if (req.url!.startsWith("/claims/broken")) return void res.writeHead(500).end("boom");
+    if (req.url === "/_next/static/chunks/a1.css") {
+      res.writeHead(200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=31536000, immutable" });
+      return void res.end(`main{margin:0 auto}${".claim{color:#222}".repeat(200)}`);
+    }
     if (req.url === "/feed.xml") {
       res.writeHead(200, { "content-type": "application/rss+xml; charset=utf-8", etag: 'W/"feed-1"', "last-modified": "Tue, 15 Oct 2024 10:00:00 GMT", "cache-control": "public, max-age=300" });
       return void res.end(`<?xml version="1.0"?><rss>${"<item>relayed</item>".repeat(200)}</rss>`);
@@ -53,7 +58,7 @@ beforeAll(async () => {
   appOrigin = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
   front = http.createServer((req, res) => {
     if (!isCacheable(req.method, req.url!, req.headers)) return void res.writeHead(418).end("framework");
-    answerFromCache(req, res, appOrigin, () => res.writeHead(418).end("framework"));
+    answerFromCache(req, res, { origin: appOrigin, dispatcher: getGlobalDispatcher() }, () => res.writeHead(418).end("framework"));
   });
   await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
@@ -154,6 +159,20 @@ describe("page cache", () => {
     expect(renders).toEqual(["/feed.xml"]);
   });
 
+  it("keeps a file of the build as the framework sends it, immutable, with the fixed headers and gzip", async () => {
+    renders.length = 0;
+    const css = await get("/_next/static/chunks/a1.css", { "accept-encoding": "gzip" });
+    const again = await get("/_next/static/chunks/a1.css");
+    expect(renders).toEqual(["/_next/static/chunks/a1.css"]);
+    expect(css.status).toBe(200);
+    expect(css.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(css.headers["content-type"]).toBe("text/css; charset=utf-8");
+    expect(css.headers["x-content-type-options"]).toBe("nosniff");
+    expect(css.headers["content-encoding"]).toBe("gzip");
+    expect(zlib.gunzipSync(css.body).equals(again.body)).toBe(true);
+    expect(again.body.toString("utf8")).toMatch(/^main\{margin:0 auto\}/);
+  });
+
   it("asks the server with a secret the proxy recognises, and nobody else can forge", async () => {
     await get("/claims/secret");
     expect(isRenderRequest(new Headers({ [RENDER_HEADER]: renderSecret! }))).toBe(true);
@@ -203,7 +222,7 @@ describe("plain pages", () => {
 
 describe("what may come from the cache", () => {
   const plain = { accept: "text/html" };
-  it.each(["/", "/search?q=x", "/stories/who-reshot-ballerina", "/stories/who-reshot-ballerina/changes", "/claims/7", "/outlets/the-wrap", "/documents/2", "/feed.xml", "/stories/x/feed.json", "/outlets/x/feed.atom", "/stories/x/graph.svg", "/claims/7/card.png"])(
+  it.each(["/", "/search?q=x", "/stories/who-reshot-ballerina", "/stories/who-reshot-ballerina/changes", "/claims/7", "/outlets/the-wrap", "/documents/2", "/feed.xml", "/stories/x/feed.json", "/outlets/x/feed.atom", "/stories/x/graph.svg", "/claims/7/card.png", "/_next/static/chunks/a1.css"])(
     "a reader's GET of %s",
     (path) => expect(isCacheable("GET", path, plain)).toBe(true),
   );
