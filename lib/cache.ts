@@ -10,10 +10,10 @@
 type Entry = { generation: number; storedAt: number; bytes: number; value: Promise<unknown>; loaded?: { value: unknown } };
 /** `newest` is the key last used, which a hit need not move: a popular page is read many times in a row. */
 type Store = { entries: Map<string, Entry>; bytes: number; newest?: string };
-type CacheState = { generation: number; stores: Map<string, Store>; listeners: (() => void)[] };
+type CacheState = { generation: number; stores: Map<string, Store> };
 
 const holder = globalThis as { claimtrailCache?: CacheState };
-const state: CacheState = (holder.claimtrailCache ??= { generation: 0, stores: new Map(), listeners: [] });
+const state: CacheState = (holder.claimtrailCache ??= { generation: 0, stores: new Map() });
 
 // A lost notification (a dropped listening connection) cannot keep a page stale for longer.
 const MAX_AGE_MS = 60_000;
@@ -24,12 +24,6 @@ export function invalidateAll(): void {
     store.entries.clear();
     store.bytes = 0;
   }
-  for (const listener of state.listeners) listener();
-}
-
-/** Runs `listener` after every invalidation: how the application process tells the front one (lib/app-process.ts). */
-export function afterInvalidation(listener: () => void): void {
-  state.listeners.push(listener);
 }
 
 export type Limits<T> = { maxEntries: number; maxBytes?: number; sizeOf?: (value: T) => number };

@@ -1,9 +1,8 @@
-// What the front process (server.ts) decides before the framework sees a request: which
+// What the server in front of Next (server.ts) decides before the framework sees a request: which
 // requests are for this site at all, who sent them, and the headers no response goes without.
 
-/** The titles of the front process (server.ts) and of the application process it starts (app-server.ts). */
+/** The server process's title. */
 export const SERVER_TITLE = "claimtrail-server";
-export const APP_TITLE = "claimtrail-app";
 
 /**
  * The path a request asks for, or null when it asks for another site. A target in absolute form
