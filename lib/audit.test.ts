@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { asc, desc, gt } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents } from "@/db/schema";
 import { appendAudit, canonicalJson, systemActor, verifyAuditChain } from "@/lib/audit";
@@ -74,12 +74,14 @@ describe(`the audit chain on ${testEngine()}`, () => {
     const { db } = database;
     const actor = systemActor("test");
     const entries = (n: number, from: number) => Array.from({ length: n }, (_, i) => ({ action: "create", entity: "claim", entityId: from + i, after: { i } }));
-    // Every fourth transaction appends 40 events (hashed in the server), the others one; each
-    // holds the chain a moment after appending, so that the others wait for it.
+    // Every third transaction appends many events (hashed in the server, a few hundred at a
+    // time), the others one; each holds the chain a moment after appending, so that the others
+    // wait for it.
+    const sizes = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? 40 + 300 * i : 1));
     await Promise.all(
-      Array.from({ length: 12 }, (_, i) =>
+      sizes.map((n, i) =>
         db.transaction(async (tx) => {
-          await appendAudit(tx, actor, entries(i % 3 === 0 ? 40 : 1, 10_000 * (i + 1)));
+          await appendAudit(tx, actor, entries(n, 10_000 * (i + 1)));
           await new Promise((resolve) => setTimeout(resolve, 5));
         }),
       ),
@@ -87,5 +89,42 @@ describe(`the audit chain on ${testEngine()}`, () => {
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
     const heads = await db.select({ prevHash: auditEvents.prevHash }).from(auditEvents);
     expect(new Set(heads.map((h) => h.prevHash)).size).toBe(heads.length);
+    // A large append's events follow one another in the order they were given.
+    for (const [i, n] of sizes.entries()) {
+      const from = 10_000 * (i + 1);
+      const appended = await db
+        .select({ id: auditEvents.id, entityId: auditEvents.entityId })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.entity, "claim"), inArray(auditEvents.entityId, Array.from({ length: n }, (_, k) => String(from + k)))))
+        .orderBy(asc(auditEvents.id));
+      expect(appended.map((e) => Number(e.entityId))).toEqual(Array.from({ length: n }, (_, k) => from + k));
+      expect(appended.at(-1)!.id - appended[0]!.id).toBe(n - 1);
+    }
+  });
+});
+
+describe("canonicalJson, the text an event's hash is taken over", () => {
+  it("sorts keys by UTF-16 code units at every depth, integer-like keys included", () => {
+    const value = { b: 1, a: { z: [3, { d: 1, c: 2 }], y: "" }, "！": false, "😀": true, B: null };
+    expect(canonicalJson(value)).toBe('{"B":null,"a":{"y":"","z":[3,{"c":2,"d":1}]},"b":1,"😀":true,"！":false}');
+    expect(canonicalJson({ ...value, a: { "10": "x", "9": "y", z: [] } })).toBe('{"B":null,"a":{"10":"x","9":"y","z":[]},"b":1,"😀":true,"！":false}');
+  });
+
+  it("leaves out undefined members, writes null where an array holds nothing writable, and dates as ISO strings", () => {
+    const value = { gone: undefined, none: null, list: [undefined, () => 1, new Date("2024-10-15T12:00:00.123Z")], at: new Date("2024-10-14T00:00:00Z") };
+    expect(canonicalJson(value)).toBe('{"at":"2024-10-14T00:00:00.000Z","list":[null,null,"2024-10-15T12:00:00.123Z"],"none":null}');
+  });
+
+  it("reads objects of any prototype by their own keys, and escapes text as JSON does", () => {
+    const bare = Object.assign(Object.create(null) as object, { b: "“quoted” \\ \u2028 </script>", a: 2 });
+    class Row {
+      z = 1;
+      y = [new Map([["k", 1]])];
+    }
+    expect(canonicalJson({ bare, row: new Row() })).toBe('{"bare":{"a":2,"b":"“quoted” \\\\ \u2028 </script>"},"row":{"y":[{}],"z":1}}');
+  });
+
+  it("refuses a date that has no ISO form", () => {
+    expect(() => canonicalJson({ at: new Date("not a date") })).toThrow(RangeError);
   });
 });
