@@ -198,8 +198,8 @@ function prepareEvents(actor: Actor, entries: AuditEntry[], at = new Date()): Pr
 
 // Events hashed between two turns of the event loop. A batch's rows go out as statements of
 // megabytes, which the socket takes a part at a time between turns: hashed in one go, thousands
-// of events held the rest of those statements back while PostgreSQL waited for them (a
-// 5,000-claim batch after a spell of single writes took 900–1,100 ms that way, 750–850 ms in turns).
+// of events held the rest of those statements back while PostgreSQL waited for them (5,000-claim
+// batches after a spell of single writes took 890–1,090 ms that way, 750–970 ms in turns).
 const EVENTS_PER_TURN = 250;
 
 async function appendHashedHere(tx: Executor, actor: Actor, entries: AuditEntry[], { head, ids }: ChainReservation): Promise<void> {
