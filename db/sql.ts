@@ -62,6 +62,18 @@ export const LOCKS = {
   relays: 7266440,
 } as const;
 
+/**
+ * `Promise.all` for a transaction's statements, except that it waits for every one to settle
+ * before throwing the first failure. A statement the group sends only after an await of its own
+ * must not go out once another's failure has ended the transaction: it would run on a connection
+ * the transaction no longer holds.
+ */
+export async function allStatements<T extends readonly unknown[] | []>(group: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const outcomes = await Promise.allSettled(group);
+  for (const outcome of outcomes) if (outcome.status === "rejected") throw outcome.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
 export const lockUntilCommit = (tx: Executor, lock: keyof typeof LOCKS) => tx.execute(sql`select pg_advisory_xact_lock(${LOCKS[lock]})`);
 
 /**

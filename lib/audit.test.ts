@@ -124,7 +124,21 @@ describe("canonicalJson, the text an event's hash is taken over", () => {
     expect(canonicalJson({ bare, row: new Row() })).toBe('{"bare":{"a":2,"b":"“quoted” \\\\ \u2028 </script>"},"row":{"y":[{}],"z":1}}');
   });
 
-  it("refuses a date that has no ISO form", () => {
+  it("keeps a key named __proto__, writes dates by their ISO form whatever their toJSON, and refuses a date that has none", () => {
+    expect(canonicalJson(JSON.parse('{"b":{"__proto__":{"x":1}},"__proto__":1,"a":null}'))).toBe('{"__proto__":1,"a":null,"b":{"__proto__":{"x":1}}}');
+    class Stamp extends Date {
+      override toJSON() {
+        return "not the instant";
+      }
+    }
+    expect(canonicalJson({ at: new Stamp("2024-10-15T00:00:00Z") })).toBe('{"at":"2024-10-15T00:00:00.000Z"}');
     expect(() => canonicalJson({ at: new Date("not a date") })).toThrow(RangeError);
+  });
+
+  it("writes values nested deeper than a copy can go", () => {
+    const depth = 3_000;
+    let deep: unknown = [];
+    for (let i = 1; i < depth; i++) deep = [deep];
+    expect(canonicalJson({ deep })).toBe(`{"deep":${"[".repeat(depth)}${"]".repeat(depth)}}`);
   });
 });

@@ -25,19 +25,25 @@ class CanonicalText {
  * format.
  */
 export function canonicalJson(value: unknown): string {
-  const copy = sortedCopy(value);
-  return copy === NOT_PLAIN ? canonicalText(value) : (JSON.stringify(copy) ?? "null");
+  try {
+    const copy = sortedCopy(value);
+    if (copy !== NOT_PLAIN) return JSON.stringify(copy) ?? "null";
+  } catch (err) {
+    // Nested deeper than the copy's stack allows: the key-by-key writer goes further.
+    if (!(err instanceof RangeError)) throw err;
+  }
+  return canonicalText(value);
 }
 
 const NOT_PLAIN = Symbol("not plain");
 // Keys JavaScript keeps in numeric order ahead of the others, whatever order they were set in.
 const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
 
-/** The value with each object's keys set in sorted order, or NOT_PLAIN where `JSON.stringify` would not write it as `canonicalText` does. */
+/** The value with each object's keys in sorted order and dates as ISO strings, or NOT_PLAIN where `JSON.stringify` would not write it as `canonicalText` does. */
 function sortedCopy(value: unknown): unknown {
   if (value === null) return value;
-  // An invalid date has no ISO form: `canonicalText` refuses it, where `JSON.stringify` would write null.
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? NOT_PLAIN : value;
+  // As `canonicalText` writes it, whatever `toJSON` a subclass has; an invalid date throws.
+  if (value instanceof Date) return value.toISOString();
   if (typeof value === "function" || typeof value === "symbol") return null;
   if (typeof value !== "object") return value;
   if (Array.isArray(value)) {
@@ -52,7 +58,8 @@ function sortedCopy(value: unknown): unknown {
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
   const record = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
+  // With no prototype, a "__proto__" key is a key like any other, and nothing is inherited.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(record).sort()) {
     if (INDEX_KEY.test(key)) return NOT_PLAIN;
     const item = sortedCopy(record[key]);

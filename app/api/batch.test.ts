@@ -336,6 +336,32 @@ describe(`POST /api/stories/{slug}/claims/batch on ${testEngine()}`, () => {
     ]);
   });
 
+  it("writes nothing, audit events included, when PostgreSQL refuses its rows while their events are being hashed", async () => {
+    await newStory("batch-refused");
+    // A refusal the checks cannot foresee, as a constraint or a concurrent change could raise.
+    await database.db.execute(sql`
+      create function batch_test_refuse() returns trigger language plpgsql as $$
+      begin raise exception 'refused by the test'; end $$`);
+    await database.db.execute(sql`create trigger batch_test_refuse before insert on claims for each row when (new.speaker = 'Refused') execute function batch_test_refuse()`);
+    try {
+      const before = await tableCounts(database.db);
+      const events = await auditCount();
+      // Enough claims that their events take several turns to hash, the first refused at once.
+      const lines = Array.from({ length: 2_000 }, (_, i) => ({ claim: { documentId: f.relayDoc, text: `Refused claim ${i}.`, ...(i === 0 && { speaker: "Refused" }) } }));
+      const res = await send("batch-refused", ndjson(...lines));
+      const statementsAtAnswer = database.queryCount();
+      expect(res.status).toBe(500);
+      // The answer is the batch's last word: no statement of it goes out after the rollback.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(database.queryCount()).toBe(statementsAtAnswer);
+      expect(await tableCounts(database.db)).toEqual(before);
+      expect(await auditCount()).toBe(events);
+    } finally {
+      await database.db.execute(sql`drop trigger batch_test_refuse on claims`);
+      await database.db.execute(sql`drop function batch_test_refuse()`);
+    }
+  });
+
   it("is described in OpenAPI: an NDJSON body of lines each as the line schema, and the errors it answers", () => {
     const post = openApiDocument(API_ROUTES).paths["/api/stories/{slug}/claims/batch"]!.post as {
       requestBody: { description: string; content: Record<string, { schema: { properties: Record<string, unknown> } }> };

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { intArray, jsonRecords, lockUntilCommit, nextIds, rows, statementsSent, toDate, type Executor } from "@/db";
+import { allStatements, intArray, jsonRecords, lockUntilCommit, nextIds, rows, statementsSent, toDate, type Executor } from "@/db";
 import type { Claim, ClaimRevision, Link, LinkKind } from "@/db/schema";
 import { appendAudit, reserveAudit, type Actor } from "@/lib/audit";
 import { notAVersion } from "@/lib/documents";
@@ -95,7 +95,7 @@ export async function writeBatch(db: Executor, actor: Actor, storySlug: string, 
     // audit chain is reserved in the same round trip, so that its events can be hashed here while
     // the rows go in.
     const audit = reserveAudit(tx, claimLines.length + linkLines.length);
-    const [claimIds, linkIds, [clock]] = await Promise.all([
+    const [claimIds, linkIds, [clock]] = await allStatements([
       nextIds(tx, "claims", claimLines.length),
       nextIds(tx, "links", linkLines.length),
       rows<{ now: Date | string }>(tx, sql`select now() as now`),
@@ -105,7 +105,9 @@ export async function writeBatch(db: Executor, actor: Actor, storySlug: string, 
     const made = claimRowsOf(actor, storyId, claimLines, claimIds, createdAt);
     const madeLinks = linkRowsOf(actor, linkLines, (p) => ("stored" in p ? p.stored : claimIds[p.index]!), linkIds, createdAt);
     const created = [...made.map(({ claim, revision }) => claimCreated(storySlug, claim, revision)), ...madeLinks.map(linkCreated)];
-    await Promise.all([
+    // The events' insert goes out once they are hashed, after the others: it must not follow a
+    // failure of theirs out of the transaction.
+    await allStatements([
       insertClaims(tx, made),
       insertLinks(tx, madeLinks),
       enqueueWebhookEvents(tx, created.map((c) => c.event)),
