@@ -107,16 +107,22 @@ type HashedFields = Pick<AuditEvent, "at" | "editorId" | "actor" | "action" | "e
 // of its own fields, its predecessor's hash, and this.
 const HASHED_TAIL = '"}';
 
+/** Before or after as canonical text, written here unless the caller has written it already. */
+const asCanonicalText = (value: unknown): CanonicalText | null =>
+  value instanceof CanonicalText ? value : value == null ? null : new CanonicalText(canonicalJson(value));
+
 function hashedPrefix(fields: Omit<HashedFields, "prevHash">): string {
-  const text = canonicalJson({
+  // The envelope is never plain (before and after are placed as text), so its own few fields go
+  // straight to the key-by-key writer.
+  const text = canonicalText({
     at: fields.at.toISOString(),
     editorId: fields.editorId,
     actor: fields.actor,
     action: fields.action,
     entity: fields.entity,
     entityId: fields.entityId,
-    before: fields.before ?? null,
-    after: fields.after ?? null,
+    before: asCanonicalText(fields.before),
+    after: asCanonicalText(fields.after),
     prevHash: "",
   });
   if (!text.endsWith(`"prevHash":"${HASHED_TAIL}`)) throw new Error("prevHash must be the last field of a hashed event.");
