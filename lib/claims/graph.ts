@@ -203,19 +203,26 @@ async function loadClaims(db: Executor, where: SQL, clock: Clock): Promise<Loade
 
 // The columns a status depends on, from the revision current at knownAt, and each claim's outlet
 // in place of its document: for a story of 10,000 claims, 0.7 MB of rows where claimSelect and
-// sourceSelect send 3.3 MB.
+// sourceSelect send 3.3 MB. They come as one JSON array of arrays, oldest claim first, with dates
+// as milliseconds (truncated, as JavaScript reads a timestamp's text): a large story's outlines took
+// 33–40 ms of the server's CPU as rows, each column parsed on its own and each date from its text,
+// and 15–22 ms this way, one query measured alone on either side.
 function outlineSelect(where: SQL, knownAt: Date) {
+  const ms = (column: SQL) => sql`floor(extract(epoch from ${column}) * 1000)::bigint`;
   return sql`
-    select c.id, c.story_id, c.question_id, c.asserted_at, c.created_at, r.revision, r.relays_claim_id, d.outlet_id
+    select coalesce(json_agg(json_build_array(c.id, c.story_id, c.question_id, ${ms(sql`c.asserted_at`)}, ${ms(sql`c.created_at`)},
+                                              r.revision, r.relays_claim_id, d.outlet_id) order by c.asserted_at, c.id), '[]')::text as outlines
     from claims c
     join lateral (
       select r.revision, r.relays_claim_id from claim_revisions r where r.claim_id = c.id and r.created_at <= ${knownAt.toISOString()}::timestamptz
       order by r.revision desc limit 1
     ) r on true
     join documents d on d.id = c.document_id
-    where ${where}
-    order by c.asserted_at, c.id`;
+    where ${where}`;
 }
+
+/** One claim's outline as outlineSelect sends it. */
+type OutlineRow = [id: number, storyId: number, questionId: number | null, assertedAt: number, createdAt: number, revision: number, relaysClaimId: number | null, outletId: number];
 
 // The outlets of those claims: a few dozen rows, whatever the number of claims.
 const outletSelect = (where: SQL) => sql`
@@ -224,38 +231,38 @@ const outletSelect = (where: SQL) => sql`
 
 type LoadedOutline = Omit<ClaimOutline, keyof StatusInfo>;
 
+/** Most claims have no source edits: they share one empty list. */
+const NO_EDITS: SourceEdit[] = Object.freeze([]) as unknown as SourceEdit[];
+
 /** The claims matching `where` as outlines: what loadClaims gives, less their words, quotes and sources. */
 async function loadOutlines(db: Executor, where: SQL, clock: Clock): Promise<Loaded<LoadedOutline>> {
-  const [claimRows, outletRows, checkRows] = await Promise.all([
-    rows<ClaimRow>(db, outlineSelect(where, clock.knownAt)),
+  const [[outlineText], outletRows, checkRows] = await Promise.all([
+    rows<{ outlines: string }>(db, outlineSelect(where, clock.knownAt)),
     rows<ClaimRow>(db, outletSelect(where)),
     rows<ClaimRow>(db, checkSelect(where, clock.knownAt)),
   ]);
   const outlets = new Map(outletRows.map((r) => [Number(r.id), { id: Number(r.id), slug: String(r.slug), name: String(r.name) }]));
   const checks = checksByClaim(checkRows);
   const editTimes = new Map<number, Date[]>();
-  const claims = claimRows.flatMap((r): LoadedOutline[] => {
+  const claims: LoadedOutline[] = [];
+  for (const [id, storyId, questionId, assertedAt, createdAt, revision, relaysClaimId, outletId] of JSON.parse(outlineText?.outlines ?? "[]") as OutlineRow[]) {
     // As in loadClaims: a claim whose outlet came in after the first query waits for the next load.
-    const outlet = outlets.get(Number(r.outlet_id));
-    if (!outlet) return [];
-    const id = Number(r.id);
-    const revision = Number(r.revision);
-    const mine = (checks.get(id) ?? []).filter((c) => c.revision === revision);
-    if (mine.length) editTimes.set(id, editsOf(mine).map((e) => e.seenAt));
-    return [
-      {
-        id,
-        storyId: Number(r.story_id),
-        questionId: r.question_id == null ? null : Number(r.question_id),
-        assertedAt: toDate(r.asserted_at),
-        createdAt: toDate(r.created_at),
-        revision,
-        relaysClaimId: r.relays_claim_id == null ? null : Number(r.relays_claim_id),
-        outlet,
-        sourceEdits: mine.length ? editsOf(seenBy(mine, clock)) : [],
-      },
-    ];
-  });
+    const outlet = outlets.get(outletId);
+    if (!outlet) continue;
+    const mine = checks.get(id)?.filter((c) => c.revision === revision);
+    if (mine?.length) editTimes.set(id, editsOf(mine).map((e) => e.seenAt));
+    claims.push({
+      id,
+      storyId,
+      questionId,
+      assertedAt: new Date(assertedAt),
+      createdAt: new Date(createdAt),
+      revision,
+      relaysClaimId,
+      outlet,
+      sourceEdits: mine?.length ? editsOf(seenBy(mine, clock)) : NO_EDITS,
+    });
+  }
   return { claims, editTimes };
 }
 

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDataset, loadDataset } from "@/bench/dataset";
 import { useDatabase } from "@/db";
@@ -117,6 +118,23 @@ describe(`the demo story from outlines, on ${testEngine()}`, () => {
     expect(ids(elsewhere.outline.neighbours).sort()).toEqual([relay.id, wrap.id].sort());
     expect(elsewhere.outline.claims[0]!.relayOf).toEqual(elsewhere.full.claims[0]!.relayOf);
     await expectPageLikeFull("elsewhere", {});
+  });
+
+  it("reads a date stored finer than a millisecond as the full read does, before 1970 too", async () => {
+    const actor = systemActor("test");
+    await createStory(database.db, actor, { title: "Fine times", slug: "fine-times" });
+    const { documentId } = (await readStory(SLUG)).claims[0]!;
+    const [late, early] = await Promise.all(
+      ["Said late in its millisecond.", "Said before 1970."].map((text) => createClaim(database.db, actor, "fine-times", claimInput.parse({ documentId, text }))),
+    );
+    await database.db.execute(sql`update claims set asserted_at = '2024-10-14 12:00:00.999999+00', created_at = '2024-10-15 08:00:00.000999+00' where id = ${late!.id}`);
+    await database.db.execute(sql`update claims set asserted_at = '1969-12-31 23:59:59.9995+00', created_at = '2024-10-15 08:00:00.5005+00' where id = ${early!.id}`);
+    invalidateAll();
+    const { outline } = await expectOutlineLikeFull("fine-times", {});
+    expect(outline.claims.map((c) => [c.id, c.assertedAt.toISOString(), c.createdAt.toISOString()])).toEqual([
+      [early!.id, "1969-12-31T23:59:59.999Z", "2024-10-15T08:00:00.500Z"],
+      [late!.id, "2024-10-14T12:00:00.999Z", "2024-10-15T08:00:00.000Z"],
+    ]);
   });
 });
 
