@@ -29,7 +29,8 @@ export function canonicalJson(value: unknown): string {
     const copy = sortedCopy(value);
     if (copy !== NOT_PLAIN) return JSON.stringify(copy) ?? "null";
   } catch (err) {
-    // Nested deeper than the copy's stack allows: the key-by-key writer goes further.
+    // Nested deeper than the copy's stack allows, which the key-by-key writer goes past, or a date
+    // with no ISO form, which it refuses as the format does.
     if (!(err instanceof RangeError)) throw err;
   }
   return canonicalText(value);
