@@ -1,4 +1,4 @@
-import { SERVER_TITLE } from "@/lib/edge";
+import { APP_TITLE, SERVER_TITLE } from "@/lib/edge";
 import type { DiffBenchResult } from "./diff";
 import type { InstancesBench } from "./instances";
 import type { WritesResult } from "./writes";
@@ -110,7 +110,7 @@ export function renderMarkdown(r: Report): string {
     `- Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, ${r.machine.platform} ${r.machine.release}; load average ${avg(r.machine.loadAverage.start)} at start, ${avg(r.machine.loadAverage.end)} at end (shared machine: quote ratios, not absolutes).`,
     `- Node ${r.node}, Next ${r.next ?? "?"}, commit ${r.git.commit?.slice(0, 10) ?? "?"}${r.git.dirty ? " with uncommitted changes" : ""}; the whole run took ${int(r.totalSeconds)} s.`,
     `- Data set (seed ${c.dataset.seed}) on PostgreSQL: ${int(d.stories ?? 0)} stories, ${int(d.claims ?? 0)} claims (the largest story ${int(r.dataset.probes.largeStoryClaims)}), ${int(d.links ?? 0)} links, ${int(d.documents ?? 0)} documents with ${int(d.document_versions ?? 0)} versions, ${int(d.outlets ?? 0)} outlets; generated and loaded in ${r.phasesSeconds.load ?? "?"} s.`,
-    `- Load: wrk (one thread), ${c.connections} connections, ${c.timeoutSeconds} s timeout, against \`npm start\` (server.ts in front of Next), each run after a ${c.warmupSeconds} s warm-up: reads ${c.readRounds} times ${c.readSeconds} s, taking turns with the bare server; writes ${c.seconds} s, with a new body for each request (wrk-bodies.lua).`,
+    `- Load: wrk (one thread), ${c.connections} connections, ${c.timeoutSeconds} s timeout, against \`npm start\` (the front, server.ts, and the application process behind it), each run after a ${c.warmupSeconds} s warm-up: reads ${c.readRounds} times ${c.readSeconds} s, taking turns with the bare server; writes ${c.seconds} s, with a new body for each request (wrk-bodies.lua).`,
     "",
   );
 
@@ -133,7 +133,7 @@ export function renderMarkdown(r: Report): string {
   lines.push(
     "",
     `Limit: the app's answer to the same request (status, headers and body, byte for byte, as captured right after its first run) replayed from memory by a bare Node \`http\` server (\`bench/bare-server.ts\`), a process of its own, loaded by wrk right after the app with the same settings. It is what this machine can do for those bytes; "ratio to limit" is the app's share of it. App and bare server take turns ${r.config.readRounds} times; the ratio is the median of the rounds (each round's in brackets, in the order run), and the other figures are the median round's.`,
-    `Static file: \`${r.staticFile.path}\`, the app's stylesheet, built by Next and kept by the page cache; measured first and again last, and the static ratios divide by ${r.staticFile.baseline === null ? "nothing (it did not answer)" : `the mean of the two runs (${int(r.staticFile.baseline)} req/s)`}.`,
+    `Static file: \`${r.staticFile.path}\`, the app's stylesheet, built by Next and kept by the front's cache; measured first and again last, and the static ratios divide by ${r.staticFile.baseline === null ? "nothing (it did not answer)" : `the mean of the two runs (${int(r.staticFile.baseline)} req/s)`}.`,
     "Bytes per answer: what wrk read per response, headers included; it tells a whole page from a 304 or an error page, since wrk counts answers of 400 and above but does not tell statuses apart (the statuses listed are the probe's). A figure marked ⚠ is not what it says: the endpoint did not answer as expected (200, or 304 for the conditional reads), or requests failed. \"Server RSS peak\" is the server's total resident memory sampled during that endpoint's runs and the wait after them.",
     "",
   );
@@ -248,10 +248,10 @@ export function renderMarkdown(r: Report): string {
   else lines.push("## Claim matching", "", "⚠ Not measured: the run's log says why.", "");
   lines.push("## Memory", "");
   const s = r.memory.server;
-  lines.push(s ? `- Server peak RSS (VmHWM of \`${s.name}\`, pid ${s.pid}): **${int(s.peakRssMb)} MB**.` : "- ⚠ The server's memory could not be read (no /proc).");
+  lines.push(s ? `- Front process peak RSS (VmHWM of \`${s.name}\`, pid ${s.pid}): **${int(s.peakRssMb)} MB**.` : "- ⚠ The server's memory could not be read (no /proc).");
   if (r.memory.serverStarts > 1) lines.push(`- The server was started ${r.memory.serverStarts} times (restarted after runs it could not work off); the peak is the largest of all of them.`);
   const others = r.memory.processes.filter((p) => p.pid !== s?.pid && !p.name.startsWith(SERVER_TITLE));
-  if (others.length) lines.push(`- Other processes in the server's tree: ${others.map((p) => `\`${p.name}\` ${int(p.peakRssMb)} MB`).join(", ")}.`);
+  if (others.length) lines.push(`- The other processes in the server's tree, the application process (\`${APP_TITLE}\`) among them: ${others.map((p) => `\`${p.name}\` ${int(p.peakRssMb)} MB`).join(", ")}.`);
   lines.push(`- Bench process (data set, word diff): ${int(r.memory.runnerPeakRssMb)} MB.`, "");
   return lines.join("\n");
 }

@@ -299,7 +299,7 @@ async function main() {
     try {
       await phase("reads", "reads", async () => {
         const outlet = data.generated.outlets[0]!.slug;
-        await read({ name: "static file", path: staticPath }, "the app's stylesheet, from the page cache");
+        await read({ name: "static file", path: staticPath }, "the app's stylesheet, from the front's cache");
         const story = await read({ name: "story page", path: `/stories/${probes.storySlug}` }, `${probes.storyClaims} claims`);
         await read({ name: "story page, brotli", path: `/stories/${probes.storySlug}`, headers: { "accept-encoding": "br" } }, "as browsers ask for it");
         await read({ name: "largest story page", path: `/stories/${probes.largeStorySlug}` }, `${probes.largeStoryClaims.toLocaleString("en")} claims`);

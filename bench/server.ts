@@ -121,9 +121,9 @@ function descendants(root: number): number[] {
 }
 
 /**
- * The server as `npm start` runs it (scripts/start.sh: server.ts in front of Next, with its V8 settings) on the
- * bench database, spawned without npm in a process group of its own, so stopping the group stops
- * whatever server process it forked.
+ * The server as `npm start` runs it (scripts/start.sh: the front and the application process,
+ * with their V8 settings) on the bench database, spawned without npm in a process group of its
+ * own, so stopping the group stops whatever server process it forked.
  */
 export function startServer(options: { databaseUrl: string; port: number; logFile: string; env?: Record<string, string> }): Server {
   const log = createWriteStream(options.logFile);

@@ -4,14 +4,15 @@ import type { Db, Tx } from "./database";
 /**
  * What the app runs around every top-level transaction, whichever engine and whoever opened the
  * database: `inTransaction` inside it, `afterCommit` once it has committed. A failed transaction
- * wrote nothing, so nothing `inTransaction` did stays and `afterCommit` does not run.
+ * wrote nothing, so nothing `inTransaction` did stays and `afterCommit` does not run. The
+ * transaction's caller gets its result once what every `afterCommit` returned has settled.
  *
  * `inTransaction` is sent ahead of the transaction's own statements and answered along with its
  * first ones, so it costs no round trip of its own: it is for statements whose place in the
  * transaction does not matter, such as a NOTIFY, which PostgreSQL delivers at commit wherever in
  * the transaction it was sent.
  */
-export type TransactionHooks = { inTransaction?: (tx: Tx) => Promise<unknown>; afterCommit?: () => void };
+export type TransactionHooks = { inTransaction?: (tx: Tx) => Promise<unknown>; afterCommit?: () => Promise<unknown> | void };
 
 // Kept on globalThis and by name, so a module that registers again on hot reload replaces its hooks.
 const holder = globalThis as { claimtrailTransactionHooks?: Map<string, TransactionHooks>; claimtrailUnhooked?: AsyncLocalStorage<true> };
@@ -42,7 +43,7 @@ export function withTransactionHooks(db: Db): Db {
       await sent;
       return value;
     }, config);
-    for (const hooks of registered.values()) hooks.afterCommit?.();
+    await Promise.all([...registered.values()].map((hooks) => hooks.afterCommit?.()));
     return result;
   }) as Db["transaction"];
   return db;

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
@@ -104,4 +105,61 @@ test("a server whose port is taken says so and exits, rather than run on with no
     holder.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test.describe("the front and the application process behind it live and die together", () => {
+  test.describe.configure({ timeout: 120_000 });
+
+  /** The application process: the one child of the front, which is the process the script execs into. */
+  const applicationOf = (front: number) => Number(execFileSync("pgrep", ["-P", String(front)], { encoding: "utf8" }).trim());
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const freePort = async () => {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const { port } = probe.address() as net.AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    return port;
+  };
+
+  test("when the application process dies, the front says so and exits with status 1", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "claimtrail-app-"));
+    const port = await freePort();
+    const { child, stop } = spawnStartScript(port, { PGLITE_DIR: path.join(dir, "db"), DATABASE_URL: "" }, ["ignore", "ignore", "pipe"]);
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    try {
+      await expect.poll(() => fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status, () => 0), { timeout: 60_000 }).toBe(200);
+      process.kill(applicationOf(child.pid!), "SIGKILL");
+      expect(await exited).toBe(1);
+      expect(stderr).toContain("application process exited");
+      await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
+    } finally {
+      stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("when the front is killed outright, the application process ends too", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "claimtrail-app-"));
+    const port = await freePort();
+    const { child, stop } = spawnStartScript(port, { PGLITE_DIR: path.join(dir, "db"), DATABASE_URL: "" });
+    try {
+      await expect.poll(() => fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status, () => 0), { timeout: 60_000 }).toBe(200);
+      const application = applicationOf(child.pid!);
+      expect(alive(application)).toBe(true);
+      process.kill(child.pid!, "SIGKILL");
+      await expect.poll(() => alive(application), { timeout: 10_000 }).toBe(false);
+    } finally {
+      stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -10,20 +10,34 @@
 type Entry = { generation: number; storedAt: number; bytes: number; value: Promise<unknown>; loaded?: { value: unknown } };
 /** `newest` is the key last used, which a hit need not move: a popular page is read many times in a row. */
 type Store = { entries: Map<string, Entry>; bytes: number; newest?: string };
-type CacheState = { generation: number; stores: Map<string, Store> };
+type CacheState = { generation: number; stores: Map<string, Store>; followers: (() => Promise<void> | void)[] };
 
 const holder = globalThis as { claimtrailCache?: CacheState };
-const state: CacheState = (holder.claimtrailCache ??= { generation: 0, stores: new Map() });
+const state: CacheState = (holder.claimtrailCache ??= { generation: 0, stores: new Map(), followers: [] });
 
 // A lost notification (a dropped listening connection) cannot keep a page stale for longer.
 const MAX_AGE_MS = 60_000;
+const DONE = Promise.resolve();
 
-export function invalidateAll(): void {
+/**
+ * Drops every cache of this process and tells its followers (afterInvalidation). Resolves once
+ * they have dropped theirs: a committing write waits for that before it answers.
+ */
+export function invalidateAll(): Promise<unknown> {
   state.generation++;
   for (const store of state.stores.values()) {
     store.entries.clear();
     store.bytes = 0;
   }
+  return state.followers.length === 0 ? DONE : Promise.all(state.followers.map((follower) => follower()));
+}
+
+/**
+ * Runs `follower` after every invalidation, and lets the invalidation wait for what it returns:
+ * how the application process keeps the front's cache in step (lib/app-process.ts).
+ */
+export function afterInvalidation(follower: () => Promise<void> | void): void {
+  state.followers.push(follower);
 }
 
 export type Limits<T> = { maxEntries: number; maxBytes?: number; sizeOf?: (value: T) => number };

@@ -1,8 +1,15 @@
-// What the server in front of Next (server.ts) decides before the framework sees a request: which
-// requests are for this site at all, who sent them, and the headers no response goes without.
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { Upstream } from "@/lib/app-process";
+import { answerFromCache, isCacheable } from "@/lib/page-cache";
+import { FIXED_HEADERS } from "@/lib/security-headers";
 
-/** The server process's title. */
+// What the server decides before the framework sees a request (the front, server.ts, and the
+// application process for the connections handed to it): which requests are for this site at
+// all, which the page cache answers, and who sent the rest.
+
+/** The titles of the front process (server.ts) and of the application process it starts (app-server.ts). */
 export const SERVER_TITLE = "claimtrail-server";
+export const APP_TITLE = "claimtrail-app";
 
 /**
  * The path a request asks for, or null when it asks for another site. A target in absolute form
@@ -44,4 +51,27 @@ export function clientAddressOf(peer: string, forwardedFor: string | string[] | 
     .map((e) => e.trim())
     .filter(Boolean);
   return entries[Math.max(0, entries.length - hops)] ?? peer;
+}
+
+/**
+ * The first listener of a public connection's requests: turns away requests for other sites,
+ * answers what the page cache keeps (rendered through `upstream` on a miss), and gives the rest to
+ * `beyondCache` with the client's address as the one X-Forwarded-For (lib/auth/web.ts reads it),
+ * in place of whatever the client sent.
+ */
+export function edgeListener(upstream: Upstream, hops: number, beyondCache: RequestListener): RequestListener {
+  const beyond = (request: IncomingMessage, response: ServerResponse) => {
+    request.headers["x-forwarded-for"] = clientAddressOf(request.socket.remoteAddress ?? "", request.headers["x-forwarded-for"], hops);
+    beyondCache(request, response);
+  };
+  return (request, response) => {
+    const path = ownTarget(request.url ?? "", request.headers.host);
+    if (path === null) {
+      response.writeHead(400, [...FIXED_HEADERS.flat(), "Content-Type", "text/plain; charset=utf-8"]).end("This server answers for its own site only.\n");
+      return;
+    }
+    request.url = path;
+    if (isCacheable(request.method, path, request.headers)) answerFromCache(request, response, upstream, () => beyond(request, response));
+    else beyond(request, response);
+  };
 }

@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getGlobalDispatcher } from "undici";
 import { invalidateAll } from "@/lib/cache";
 import { RENDER_HEADER, answerFromCache, isCacheable, isRenderRequest, nonceStandIn, plainPage, randomToken } from "@/lib/page-cache";
 
@@ -57,7 +58,7 @@ beforeAll(async () => {
   appOrigin = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
   front = http.createServer((req, res) => {
     if (!isCacheable(req.method, req.url!, req.headers)) return void res.writeHead(418).end("framework");
-    answerFromCache(req, res, appOrigin, () => res.writeHead(418).end("framework"));
+    answerFromCache(req, res, { origin: appOrigin, dispatcher: getGlobalDispatcher() }, () => res.writeHead(418).end("framework"));
   });
   await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;

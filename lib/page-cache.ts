@@ -2,6 +2,8 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { Parser } from "htmlparser2";
+import { fetch } from "undici";
+import type { Upstream } from "@/lib/app-process";
 import { cacheStore } from "@/lib/cache";
 import { acceptsCoding, isNotModified, worthCompressing } from "@/lib/conditional";
 import { env } from "@/lib/env";
@@ -11,8 +13,9 @@ import { sha256 } from "@/lib/sha256";
 
 /**
  * Reader pages, the public files beside them (feeds, pictures, share cards) and the build's
- * stylesheets and fonts, rendered once and answered by the server in front of Next (server.ts)
- * until the next write, with the bytes of every encoding prepared when the entry is made.
+ * stylesheets and fonts, rendered once by the application process and answered by the front
+ * process (server.ts, lib/app-process.ts) until the next write, with the bytes of every encoding
+ * prepared when the entry is made.
  *
  * Reader pages go out as plain HTML: they work in full without script, so the framework's
  * runtime, its copy of the page for the client router and the hints that preload them are cut
@@ -54,8 +57,17 @@ export function randomToken(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-const holder = globalThis as { claimtrailPageSecrets?: { stand: string; secret: string } };
-const state = (holder.claimtrailPageSecrets ??= { stand: randomToken(), secret: randomToken() });
+type PageSecrets = { stand: string; secret: string };
+/** How the front hands its secrets to the application process it starts, which renders with them. */
+const SECRETS_ENV = "CLAIMTRAIL_PAGE_SECRETS";
+const holder = globalThis as { claimtrailPageSecrets?: PageSecrets };
+const inherited = process.env[SECRETS_ENV];
+const state = (holder.claimtrailPageSecrets ??= inherited ? (JSON.parse(inherited) as PageSecrets) : { stand: randomToken(), secret: randomToken() });
+
+/** The environment that gives a process started from this one the same secrets. */
+export function pageSecretsEnv(): Record<string, string> {
+  return { [SECRETS_ENV]: JSON.stringify(state) };
+}
 
 /** The header a rendering request carries, so that Next renders it rather than the cache answering it. */
 export const RENDER_HEADER = "x-claimtrail-render";
@@ -69,6 +81,13 @@ export function nonceStandIn(): string {
   return state.stand;
 }
 
+/** Whether a path (its query aside) names a reader page or file or a file of the build. */
+export function isCacheablePath(path: string): boolean {
+  const query = path.indexOf("?");
+  const pathname = query === -1 ? path : path.slice(0, query);
+  return READER_PAGE.test(pathname) || READER_FILE.test(pathname) || pathname.startsWith(BUILD_FILES);
+}
+
 /**
  * Whether the cache answers a request: a plain GET or HEAD of a reader page or file or of a file
  * of the build, not one of the client router's requests for a page's data (from editor pages,
@@ -77,9 +96,8 @@ export function nonceStandIn(): string {
 export function isCacheable(method: string | undefined, path: string, headers: IncomingHttpHeaders): boolean {
   if (method !== "GET" && method !== "HEAD") return false;
   const query = path.indexOf("?");
-  const pathname = query === -1 ? path : path.slice(0, query);
   return (
-    (READER_PAGE.test(pathname) || READER_FILE.test(pathname) || pathname.startsWith(BUILD_FILES)) &&
+    isCacheablePath(path) &&
     !(query !== -1 && path.includes("_rsc", query) && new URLSearchParams(path.slice(query)).has("_rsc")) &&
     headers.rsc === undefined &&
     headers["next-router-prefetch"] === undefined &&
@@ -90,11 +108,12 @@ export function isCacheable(method: string | undefined, path: string, headers: I
 }
 
 /**
- * Answers a cacheable request (isCacheable) from the cache, rendering the entry through `origin`
- * (this server) on a miss. When it cannot (the rendering failed or is not to be kept, such as a
- * server error, or no server answered), `otherwise` answers instead, as the framework would.
+ * Answers a cacheable request (isCacheable) from the cache, rendering the entry through `upstream`
+ * (the application process) on a miss. When it cannot (the rendering failed or is not to be kept,
+ * such as a server error, or no server answered), `otherwise` answers instead, as the framework
+ * would.
  */
-export function answerFromCache(request: IncomingMessage, response: ServerResponse, origin: string, otherwise: () => void): void {
+export function answerFromCache(request: IncomingMessage, response: ServerResponse, upstream: Upstream, otherwise: () => void): void {
   const headers = new NodeHeaders(request.headers);
   const https = isHttps(headers);
   const path = request.url!;
@@ -102,7 +121,7 @@ export function answerFromCache(request: IncomingMessage, response: ServerRespon
   const key = `${https ? "s" : "p"} ${publicOrigin(headers)}${path}`;
   const hit = pages.peek(key);
   if (hit) return send(request, response, hit);
-  const render = () => renderEntry(new URL(path, origin), headers, https);
+  const render = () => renderEntry(upstream, new URL(path, upstream.origin), headers, https);
   (env().PAGE_CACHE ? pages(key, render) : render()).then(
     (entry) => send(request, response, entry),
     () => otherwise(),
@@ -143,18 +162,16 @@ function pickEncoding(accepted: string | undefined, entry: CachedEntry): Variant
 const brotli = promisify(zlib.brotliCompress);
 const gzip = promisify(zlib.gzip);
 
-/** Asks this server for the page or file; fails, so that nothing is kept, unless the answer may be kept. */
-async function renderEntry(url: URL, requestHeaders: Pick<Headers, "get">, https: boolean): Promise<CachedEntry> {
-  const headers = new Headers();
+/** Asks the application for the page or file; fails, so that nothing is kept, unless the answer may be kept. */
+async function renderEntry({ dispatcher }: Upstream, url: URL, requestHeaders: Pick<Headers, "get">, https: boolean): Promise<CachedEntry> {
+  const headers: Record<string, string> = { [RENDER_HEADER]: state.secret, "accept-encoding": "identity" };
   const proto = requestHeaders.get("x-forwarded-proto");
-  if (proto) headers.set("x-forwarded-proto", proto);
-  // The page names the reader's host in its links; a request to this server cannot set Host.
+  if (proto) headers["x-forwarded-proto"] = proto;
+  // The page names the reader's host in its links; a request to the application cannot set Host.
   const host = requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host");
-  if (host) headers.set("x-forwarded-host", host);
-  headers.set(RENDER_HEADER, state.secret);
-  headers.set("accept-encoding", "identity");
+  if (host) headers["x-forwarded-host"] = host;
   const page = READER_PAGE.test(url.pathname);
-  const response = await fetch(url, { headers, redirect: "manual", cache: "no-store" });
+  const response = await fetch(url, { headers, redirect: "manual", dispatcher });
   if (response.status !== 200 && response.status !== 404 && !(page && response.status === 400)) {
     // Not awaited: undici can leave the cancel of a body already received pending.
     void response.body?.cancel().catch(() => {});
@@ -172,7 +189,7 @@ async function renderEntry(url: URL, requestHeaders: Pick<Headers, "get">, https
     // no route for, and prerenders it as /_not-found.
     let html = body.toString("utf8");
     if (response.status === 404 && html.includes('<html id="__next_error__"')) {
-      html = await (await fetch(new URL(NOT_FOUND_PATH, url), { headers, redirect: "manual", cache: "no-store" })).text();
+      html = await (await fetch(new URL(NOT_FOUND_PATH, url), { headers, redirect: "manual", dispatcher })).text();
     }
     body = Buffer.from(plainPage(html, state.stand));
     kept.set("cache-control", PAGE_CACHE_CONTROL);
