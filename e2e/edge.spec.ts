@@ -7,15 +7,17 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { failSignIn, spawnStartScript, startOwnServer } from "./helpers";
 
-type RawAnswer = { status: number; headers: http.IncomingHttpHeaders };
+type RawAnswer = { status: number; headers: http.IncomingHttpHeaders; body: string; reusedSocket: boolean };
 
-/** A request as any client may send it, not as a browser would: any request target, any headers. */
-function raw(baseURL: string, target: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
+/** A request as any client may send it, not as a browser would: any method, request target and headers, on the agent's connection if given. */
+function raw(baseURL: string, target: string, headers: Record<string, string> = {}, method = "GET", agent?: http.Agent): Promise<RawAnswer> {
   const { hostname, port } = new URL(baseURL);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: hostname, port, method: "GET", path: target, headers }, (res) => {
-      res.resume();
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers }));
+    const req = http.request({ host: hostname, port, method, path: target, headers, agent }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body, reusedSocket: req.reusedSocket }));
     });
     req.on("error", reject);
     req.end();
@@ -38,6 +40,38 @@ test.describe("the server answers for its own site only", () => {
       expectFixedHeaders(res.headers);
       expect(res.headers.location, target).toBeUndefined();
       expect(res.headers.refresh, target).toBeUndefined();
+    }
+  });
+
+  test("so does the application process, on a connection that opens with a write", async ({ baseURL }) => {
+    for (const target of ["http://100.100.100.200/latest/meta-data/", "https://example.org/api/claims"]) {
+      const res = await raw(baseURL!, target, { "content-type": "application/json" }, "POST");
+      expect(res.status, target).toBe(400);
+      expectFixedHeaders(res.headers);
+      expect(res.headers.location, target).toBeUndefined();
+    }
+  });
+
+  test("a reader page asked for after a write on the same connection is the page every reader gets", async ({ baseURL }) => {
+    const page = "/stories/who-reshot-ballerina";
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      // Refused for want of a session: a write all the same, so the application takes the connection.
+      const write = await raw(baseURL!, "/api/stories", { "content-type": "application/json" }, "POST", agent);
+      expect(write.status).toBe(401);
+      expectFixedHeaders(write.headers);
+      const after = await raw(baseURL!, page, {}, "GET", agent);
+      expect(after.reusedSocket).toBe(true);
+      const fresh = await raw(baseURL!, page);
+      expect(after.status).toBe(200);
+      expect(after.headers["content-security-policy"]).toBe(fresh.headers["content-security-policy"]);
+      expect(after.headers["content-security-policy"]).toContain("script-src 'none'");
+      expect(after.headers.etag).toBe(fresh.headers.etag);
+      expect(after.body).toBe(fresh.body);
+      expect(after.body).toContain("Ballerina");
+      expect(after.body).not.toMatch(/<script(?![^>]*application\/ld\+json)/);
+    } finally {
+      agent.destroy();
     }
   });
 

@@ -54,13 +54,13 @@ export type AppProcess = {
 export const unixUpstream = (socketPath: string): Upstream => ({ origin: "http://localhost", dispatcher: new Agent({ connect: { socketPath }, keepAliveTimeout: 30_000 }) });
 
 /**
- * Starts the application process from `entry` with this process's Node flags and the page
- * cache's secrets, and resolves once it listens. Rejects if it exits first.
+ * Starts the application process from `entry` with the page cache's secrets and, unless told
+ * otherwise, this process's Node flags, and resolves once it listens. Rejects if it exits first.
  */
-export function startAppProcess(entry: string, args: string[]): Promise<AppProcess> {
+export function startAppProcess(entry: string, args: string[], execArgv = process.execArgv): Promise<AppProcess> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "claimtrail-"));
   const socketPath = path.join(dir, "app.sock");
-  const child = fork(entry, args, { env: { ...process.env, ...pageSecretsEnv(), [APP_SOCKET_ENV]: socketPath }, execArgv: process.execArgv, stdio: "inherit" });
+  const child = fork(entry, args, { env: { ...process.env, ...pageSecretsEnv(), [APP_SOCKET_ENV]: socketPath }, execArgv, stdio: "inherit" });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   void exited.then(() => rmSync(dir, { recursive: true, force: true }));
   child.on("message", (message: FromApp) => {
@@ -69,8 +69,10 @@ export function startAppProcess(entry: string, args: string[]): Promise<AppProce
     send(child, { caughtUp: message.written });
   });
   const handOff = (socket: Socket, head: Buffer) => {
-    // Sent after the handles before it have been taken, so the socket must read nothing more
-    // meanwhile: what it read would be lost with its handle.
+    // Sent once the handles before it have been taken, so the socket must read nothing more
+    // meanwhile: what it read would be lost with its handle. Pausing the stream stops it asking
+    // for more; only the handle can stop what is already asked for.
+    socket.pause();
     (socket as unknown as { _handle?: { readStop?: () => number } })._handle?.readStop?.();
     child.send({ head: head.toString("latin1") } satisfies FromFront, socket, { keepOpen: false }, (err) => err && socket.destroy());
   };
@@ -95,7 +97,7 @@ const REQUEST_LINE = /^([A-Z]+) (\S+) /;
  * answers those); no for the rest, which the application answers.
  */
 export function staysInFront(head: Buffer): boolean {
-  const line = REQUEST_LINE.exec(head.toString("latin1", 0, Math.min(head.byteLength, 8 * 1024)));
+  const line = REQUEST_LINE.exec(head.toString("latin1", 0, 8 * 1024));
   if (!line) return true;
   const [, method, target] = line as unknown as [string, string, string];
   if (method !== "GET" && method !== "HEAD") return false;
@@ -126,11 +128,12 @@ export function splitConnections(server: Server, app: Pick<AppProcess, "handOff"
 }
 
 /**
- * In the application process: listens on the socket the front gave it, answers there what the
- * front passes on (`fromFront`), takes the connections the front hands off (`handedOff`, which
- * must check them as the front would; `listeners` is given the socket's path to render through), and reports every invalidation to the front, each one's
- * promise settled once the front has dropped its cache. The socket's folder goes with the process
- * (the front removes it too, but cannot if it was killed outright).
+ * In the application process: listens on the socket the front gave it and answers there what the
+ * front passes on (`fromFront`); takes the connections the front hands over (`handedOff`, which
+ * must check them as the front would; `listeners` is given the socket's path to render through);
+ * and reports every invalidation to the front, each one's promise settled once the front has
+ * dropped its cache. The socket's folder goes with the process (the front removes it too, but
+ * cannot if it was killed outright).
  */
 export function listenForFront(server: Server, listeners: (socketPath: string) => { fromFront: RequestListener; handedOff: RequestListener }): void {
   const socketPath = process.env[APP_SOCKET_ENV];

@@ -5,7 +5,9 @@ import { invalidateAll } from "@/lib/cache";
 /**
  * Freshness across instances: every committed transaction drops this process's caches and, through
  * a PostgreSQL NOTIFY sent inside it (delivered at commit, and only if it commits), every other
- * process's. A write needs nothing else to be seen everywhere, audited or not.
+ * process's. A write needs nothing else to be seen everywhere, audited or not. In the application
+ * process the transaction's caller also waits for the front to drop its page cache
+ * (lib/app-process.ts), so the writer's next read is fresh wherever it goes.
  *
  * Registered when this module loads: the server (lib/startup.ts), the command-line tasks
  * (lib/cli/run.ts) and the test helpers import it.
