@@ -17,7 +17,7 @@ const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 const gzip = promisify(zlib.gzip);
 
 /**
- * The JSON API answered by the server in front of Next (server.ts): the same route handlers Next
+ * The JSON API answered by the application process (app-server.ts): the same route handlers Next
  * calls (app/api/routes.ts), given a standard `Request` straight from Node's, without the
  * framework's request pipeline. That pipeline cost about as much CPU as the write itself: single
  * claim writes at 50 connections ran at 230–270 a second through Next and at 430–460 this way on

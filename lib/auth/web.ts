@@ -55,7 +55,7 @@ export async function stopSession(): Promise<void> {
   jar.delete(SESSION_COOKIE);
 }
 
-/** The client's address, as the server in front of Next (server.ts) found it under TRUST_PROXY_HOPS. */
+/** The client's address, as the front (server.ts) or the application process found it under TRUST_PROXY_HOPS (lib/edge.ts). */
 export async function clientAddress(): Promise<string> {
   const h = await headers();
   return h.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
