@@ -155,13 +155,13 @@ export function spawnStartScript(port: number, env: Record<string, string>, stdi
 }
 
 /** A server of a test's own (spawnStartScript), once it answers its health check. */
-export async function startOwnServer(port: number, env: Record<string, string>): Promise<{ url: string; stop: () => void }> {
+export async function startOwnServer(port: number, env: Record<string, string>, stdio: StdioOptions = "ignore"): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
   const url = `http://127.0.0.1:${port}`;
-  const { child, stop } = spawnStartScript(port, env);
+  const { child, stop } = spawnStartScript(port, env, stdio);
   const deadline = Date.now() + 60_000;
   for (;;) {
     const up = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
-    if (up) return { url, stop };
+    if (up) return { url, child, stop };
     if (Date.now() > deadline || child.exitCode !== null) {
       stop();
       throw new Error(`the server on port ${port} did not start within a minute`);

@@ -6,8 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Agent } from "undici";
-import { forward, splitConnections, startAppProcess, staysInFront, type AppProcess, type Upstream } from "@/lib/app-process";
+import { forward, splitConnections, startAppProcess, staysInFront, unixUpstream, type AppProcess } from "@/lib/app-process";
 import { cacheStore } from "@/lib/cache";
 
 // A stand-in for the application process on a Unix socket, as app-server.ts listens, and in front
@@ -16,7 +15,6 @@ let dir: string;
 let app: http.Server;
 let front: http.Server;
 let base: string;
-const upstreamOf = (socketPath: string): Upstream => ({ origin: "http://localhost", dispatcher: new Agent({ connect: { socketPath } }) });
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "claimtrail-forward-"));
@@ -44,8 +42,8 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => app.listen(path.join(dir, "app.sock"), resolve));
-  const upstream = upstreamOf(path.join(dir, "app.sock"));
-  const gone = upstreamOf(path.join(dir, "nobody.sock"));
+  const upstream = unixUpstream(path.join(dir, "app.sock"));
+  const gone = unixUpstream(path.join(dir, "nobody.sock"));
   front = http.createServer((req, res) => forward(req, res, req.url!.startsWith("/gone") ? gone : upstream));
   await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
