@@ -4,19 +4,12 @@ import { diffWordsWithSpace } from "diff";
 import DiffMatchPatch from "diff-match-patch";
 import { generateEditedPair } from "../lib/testing/textgen";
 import { applyDiff, diffStats, diffWords, tokenize, type DiffOp } from "../lib/diff/words";
+import { median } from "./stats";
 
 export type DiffBenchResult = { name: string; ms: number; ops: number; wordsChanged: number };
 
 const WARMUP_RUNS = 3;
 const TIMED_RUNS = 9;
-
-// Median rather than mean: a single garbage collection or JIT pause would otherwise
-// dominate a handful of runs.
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 /** Times `run`, checks that its answer rebuilds both texts, and counts the words it marks changed. */
 function time(name: string, input: { before: string; after: string }, run: () => DiffOp[]): DiffBenchResult {

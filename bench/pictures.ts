@@ -10,6 +10,7 @@ import { drawStrip } from "@/lib/provenance/strip";
 import { seed, SEED_STORY_SLUG } from "@/lib/seed";
 import { loadStory, neighboursOf, storyViewFrom } from "@/lib/stories/account";
 import { timelineOf } from "@/lib/stories/timeline";
+import { median } from "./stats";
 
 // The provenance pictures and share cards, drawn in the bench process from stories loaded out of
 // the bench's database: the work a page does for them, without HTTP and the page around them.
@@ -33,11 +34,6 @@ export type CardBenchRow = { card: string; firstMs: number; medianMs: number; by
 export type PictureBench = { stories: PictureBenchRow[]; cards: CardBenchRow[]; note?: string };
 
 const RUNS = 5;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 async function timed<T>(work: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
   const start = performance.now();

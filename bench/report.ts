@@ -141,13 +141,13 @@ export function renderMarkdown(r: Report): string {
   lines.push(
     "## Uncached renders",
     "",
-    `Each page asked for ${r.uncached[0]?.ms.length ?? 0} times alone, each time after a notification that drops every cache, as a write would; the route's code is loaded by then. Times are to the last byte, as the bench process sees them.`,
+    `Each page asked for ${r.uncached[0]?.ms.length ?? 0} times alone, each time after a notification that drops every cache, as a write would, once the server has rendered it ${r.uncached[0]?.warmUp.count ?? 0} times the same way (the warm-up columns: the median of those renders, and the first of them). Times are to the last byte, as the bench process sees them.`,
     "",
-    "| page | path | median ms | fastest ms | slowest ms | statuses |",
-    "| --- | --- | ---: | ---: | ---: | --- |",
+    "| page | path | median ms | fastest ms | slowest ms | statuses | warm-up median ms | first render ms |",
+    "| --- | --- | ---: | ---: | ---: | --- | ---: | ---: |",
     ...r.uncached.map((u) => {
       const bad = u.statuses.some((s) => s !== 200);
-      return `| ${bad ? "⚠ " : ""}${u.name} | \`${u.path}\` | ${int(u.medianMs)} | ${int(u.fastestMs)} | ${int(u.slowestMs)} | ${u.statuses.join(" ")} |`;
+      return `| ${bad ? "⚠ " : ""}${u.name} | \`${u.path}\` | ${int(u.medianMs)} | ${int(u.fastestMs)} | ${int(u.slowestMs)} | ${u.statuses.join(" ")} | ${int(u.warmUp.medianMs)} | ${int(u.warmUp.firstMs)} |`;
     }),
     "",
   );

@@ -217,7 +217,9 @@ export const claims = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index("claims_story_asserted_idx").on(t.storyId, t.assertedAt, t.id),
+    // The trailing columns are those a story's outline reads (lib/claims/graph.ts), so that it
+    // reads them from the index alone rather than from each claim's row.
+    index("claims_story_asserted_idx").on(t.storyId, t.assertedAt, t.id, t.questionId, t.createdAt, t.documentId),
     index("claims_document_idx").on(t.documentId),
     index("claims_question_idx").on(t.questionId),
     index("claims_created_idx").on(t.createdAt, t.id),
@@ -247,6 +249,9 @@ export const claimRevisions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.claimId, t.revision] }),
+    // A claim's revision as known at a date, and what it relays, for every claim of a story at
+    // once, from the index alone: the rows themselves are wide with text and search terms.
+    index("claim_revisions_known_idx").on(t.claimId, t.revision, t.createdAt, t.relaysClaimId),
     index("claim_revisions_relays_idx").on(t.relaysClaimId),
     check("claim_revisions_no_self_relay", sql`${t.relaysClaimId} is null or ${t.relaysClaimId} <> ${t.claimId}`),
   ],

@@ -10,7 +10,7 @@ import { readStoryOutline } from "@/lib/stories";
 import { drawLayout } from "./draw";
 import { layOut, type Layout } from "./layout";
 import { drawStrip } from "./strip";
-import { CLAIM_LIMIT, groupedPictureOf, pictureOf, pictureSize, type Picture, type PictureEdge, type PictureNode } from "./picture";
+import { groupedPictureOf, isCrowded, pictureOf, type Picture, type PictureEdge, type PictureNode } from "./picture";
 
 // The provenance pictures of stories and claims: laid out and drawn once per write and clock, as
 // the pages they sit in are.
@@ -55,7 +55,7 @@ export const readStoryPicture = (slug: string, q: ClockQuery = {}): Promise<Draw
       links: outline.links,
       listHref: `/stories/${outline.story.slug}#timeline`,
     };
-    if (pictureSize(outline) > CLAIM_LIMIT) return draw(groupedPictureOf({ ...input, claims: outline.claims, neighbours: outline.neighbours }), "story-graph");
+    if (isCrowded(outline)) return draw(groupedPictureOf({ ...input, claims: outline.claims, neighbours: outline.neighbours }), "story-graph");
     const full = await loadClaimViews(await getDb(), outline.graph, [...outline.claims, ...outline.neighbours].map((c) => c.id));
     const inFull = (claims: { id: number }[]) => claims.flatMap((c) => full.get(c.id) ?? []);
     return draw(pictureOf({ ...input, claims: inFull(outline.claims), neighbours: inFull(outline.neighbours) }), "story-graph");

@@ -132,8 +132,20 @@ function framed<C extends PictureClaim>(input: PictureInput<C>): Frame<C> {
   return { all, groupOf, groups, relations: relationsAmong(all, input.links) };
 }
 
-/** The number of claims a picture of `input` stands for: beyond CLAIM_LIMIT, it gathers them by outlet. */
-export const pictureSize = (input: Pick<PictureInput<PictureClaim>, "claims" | "neighbours">) => new Set([...input.claims, ...input.neighbours].map((c) => c.id)).size;
+/**
+ * Whether a picture of `input` stands for more than CLAIM_LIMIT claims, and so gathers them by
+ * outlet. It counts no further than that: a large story's ten thousand claims took 3 ms to count.
+ */
+export function isCrowded(input: Pick<PictureInput<PictureClaim>, "claims" | "neighbours">): boolean {
+  const ids = new Set<number>();
+  for (const list of [input.claims, input.neighbours]) {
+    for (const c of list) {
+      ids.add(c.id);
+      if (ids.size > CLAIM_LIMIT) return true;
+    }
+  }
+  return false;
+}
 
 /** The picture of a set of claims: each claim in a box, or beyond CLAIM_LIMIT, one box per outlet and question. */
 export function pictureOf(input: PictureInput): Picture {
