@@ -26,9 +26,9 @@ export async function dropServerCaches(db: Db): Promise<void> {
 }
 
 // A server that has run a while has rendered a route many times: V8 has compiled its code and
-// sized its heap to it. A fresh process took 255–290 ms for the first dozen uncached renders of
-// the largest story and 190–200 ms after fifty, on the same data, so the measured renders come
-// after WARM_UP of them, whose figures the report gives beside.
+// sized its heap to it. A fresh process took 270–290 ms for its first dozen uncached renders of
+// the largest story and about 190 ms after three to five dozen more, on the same data, so the
+// measured renders come after WARM_UP of them, whose figures the report gives beside.
 const WARM_UP = 20;
 
 /**
