@@ -149,9 +149,8 @@ export function isCrowded(input: Pick<PictureInput<PictureClaim>, "claims" | "ne
 
 /** The picture of a set of claims: each claim in a box, or beyond CLAIM_LIMIT, one box per outlet and question. */
 export function pictureOf(input: PictureInput): Picture {
-  const frame = framed(input);
-  const { all, groupOf, groups, relations } = frame;
-  if (all.size > CLAIM_LIMIT) return grouped(input, frame);
+  if (isCrowded(input)) return groupedPictureOf(input);
+  const { all, groupOf, groups, relations } = framed(input);
   const nodes = [...all.values()].map((c) => claimNode(c, groupOf(c), c.id === input.focusId));
   const edges = relations.map((r, i) => ({ id: `e${i}`, from: claimNodeId(r.from.id), to: claimNodeId(r.to.id), kind: r.kind, count: 1 }));
   return { title: input.title, groups: groups.filter((g) => nodes.some((n) => n.group === g.id)), nodes, edges, grouped: null, undrawn: [] };
