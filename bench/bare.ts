@@ -28,9 +28,9 @@ export function capture(url: string, headers: Record<string, string> = {}): Prom
   });
 }
 
-export type BareServer = { url: string; stop: () => void; replay: (name: string, response: Captured) => Promise<string> };
+export type BareServer = { url: string; stop: () => void; replay: (at: string, response: Captured) => Promise<void> };
 
-/** Starts bench/bare-server.ts on `port`; `replay` has it answer `/<name>` with a captured response, and gives that path. */
+/** Starts bench/bare-server.ts on `port`; `replay` has it answer the path `at` with a captured response. */
 export async function startBareServer(port: number): Promise<BareServer> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "bare-server.ts"), String(port)], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
@@ -43,11 +43,9 @@ export async function startBareServer(port: number): Promise<BareServer> {
   return {
     url,
     stop: () => child.kill("SIGTERM"),
-    replay: async (name, r) => {
-      const at = `/${encodeURIComponent(name)}`;
+    replay: async (at, r) => {
       const answer = await fetch(url + at, { method: "PUT", body: JSON.stringify({ status: r.status, headers: r.headers, body: r.body.toString("base64") }) });
       if (answer.status !== 204) throw new Error(`the bare server answered ${answer.status}`);
-      return at;
     },
   };
 }

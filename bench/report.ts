@@ -4,15 +4,30 @@ import type { InstancesBench } from "./instances";
 import type { WritesResult } from "./writes";
 import { matchingMarkdown, type MatchingBench } from "./matching";
 import { picturesMarkdown, type PictureBench } from "./pictures";
+import { median } from "./stats";
 import type { ScanReport } from "./scans";
 import type { UncachedRenders } from "./uncached";
 import type { DatasetShape, Probes } from "./dataset";
 import type { LoadConfig, Measurement } from "./load";
 import type { ProcessMemory } from "./server";
 
+type LighthouseRun = { performance: number; totalBlockingTimeMs: number };
 export type LighthouseResult = {
   at: string;
-  pages: Record<string, { scores: Record<string, number>; shortOfFullMarks: string[]; totalBlockingTimeMs?: number; totalByteWeight?: number; desktopPerformance?: number }>;
+  /** Scores are the medians of the runs; the blocking time and weight are the median run's. */
+  pages: Record<
+    string,
+    {
+      scores: Record<string, number>;
+      shortOfFullMarks: string[];
+      totalBlockingTimeMs?: number;
+      runs?: LighthouseRun[];
+      /** The limit, in turns with the runs: the same bytes from a bare server. */
+      sameBytesFromBareServer?: LighthouseRun[];
+      totalByteWeight?: number;
+      desktopPerformance?: number;
+    }
+  >;
 };
 
 /** A measurement and what it cost the server: its memory, and whether it had to be restarted. */
@@ -188,14 +203,17 @@ export function renderMarkdown(r: Report): string {
   if (!lh) lines.push("Not run: `npm run bench:lighthouse` writes bench/results/lighthouse.json, which this report then quotes.", "");
   else {
     lines.push(
-      `From \`npm run bench:lighthouse\` of ${lh.at.slice(0, 16).replace("T", " ")} UTC (Lighthouse's mobile emulation: a slow network and a 4× slower CPU; the test suite holds accessibility, best practices and SEO at 0.95 or more; performance only here).`,
+      `From \`npm run bench:lighthouse\` of ${lh.at.slice(0, 16).replace("T", " ")} UTC (Lighthouse's mobile emulation: a slow network and a 4× slower CPU; the test suite holds accessibility, best practices and SEO at 0.95 or more; performance only here). Medians of the runs, with their range in brackets.`,
       "",
-      "| page | performance | accessibility | best practices | SEO | total blocking time | page weight | desktop performance |",
-      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-      ...Object.entries(lh.pages).map(
-        ([name, p]) =>
-          `| ${name} | ${p.scores.performance ?? "–"} | ${p.scores.accessibility ?? "–"} | ${p.scores["best-practices"] ?? "–"} | ${p.scores.seo ?? "–"} | ${p.totalBlockingTimeMs ?? "–"} ms | ${p.totalByteWeight === undefined ? "–" : mb(p.totalByteWeight)} | ${p.desktopPerformance ?? "–"} |`,
-      ),
+      "| page | runs | performance | accessibility | best practices | SEO | total blocking time | same bytes, bare server: performance | blocking time | page weight | desktop performance |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+      ...Object.entries(lh.pages).map(([name, p]) => {
+        const runs = p.runs ?? [];
+        const limit = p.sameBytesFromBareServer ?? [];
+        const range = (values: number[], unit = "") => (values.length > 1 ? ` (${Math.min(...values)}–${Math.max(...values)}${unit})` : "");
+        const spread = (values: number[], unit = "") => (values.length ? `${median(values)}${unit}${range(values, unit)}` : "–");
+        return `| ${name} | ${runs.length || 1} | ${p.scores.performance ?? "–"}${range(runs.map((r) => r.performance))} | ${p.scores.accessibility ?? "–"} | ${p.scores["best-practices"] ?? "–"} | ${p.scores.seo ?? "–"} | ${p.totalBlockingTimeMs ?? "–"} ms${range(runs.map((r) => r.totalBlockingTimeMs), " ms")} | ${spread(limit.map((r) => r.performance))} | ${spread(limit.map((r) => r.totalBlockingTimeMs), " ms")} | ${p.totalByteWeight === undefined ? "–" : mb(p.totalByteWeight)} | ${p.desktopPerformance ?? "–"} |`;
+      }),
       "",
     );
   }

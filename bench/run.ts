@@ -238,7 +238,8 @@ async function main() {
         const measured = await run(endpoint, readConfig);
         if (barePath === null) {
           const captured = await capture(resources.server!.url + endpoint.path, endpoint.headers);
-          barePath = await bare.replay(endpoint.name, captured);
+          barePath = `/${encodeURIComponent(endpoint.name)}`;
+          await bare.replay(barePath, captured);
           expected = captured.status;
         }
         const limit = await measure(bare.url, { name: `${endpoint.name}, bare server`, path: barePath, expected: [expected] }, readConfig);

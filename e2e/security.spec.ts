@@ -34,8 +34,11 @@ function expectPageHeaders(res: APIResponse, reader: boolean) {
   if (reader) {
     expect(scripts).toEqual(["'none'"]);
     expect(csp.get("style-src")).toEqual(["'self'"]);
+    // The same bytes for every reader, with nothing a window of another site could learn from them.
+    expect(res.headers()["cross-origin-opener-policy"]).toBeUndefined();
   } else {
     expect(scripts).toContainEqual(expect.stringMatching(/^'nonce-[A-Za-z0-9+/]+={0,2}'$/));
+    expect(res.headers()["cross-origin-opener-policy"]).toBe("same-origin");
   }
   expect(scripts).not.toContain("'unsafe-inline'");
   expect(scripts).not.toContain("'unsafe-eval'");

@@ -104,6 +104,7 @@ describe("page cache", () => {
     expect(res.headers["content-security-policy"]).toContain("script-src 'none'");
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
     expect(res.headers["x-frame-options"]).toBe("DENY");
+    expect(res.headers["cross-origin-opener-policy"]).toBeUndefined();
     expect(res.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(res.headers["cache-control"]).toBe("no-cache");
     expect(res.headers["x-internal"]).toBeUndefined();

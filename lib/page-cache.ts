@@ -8,7 +8,7 @@ import { cacheStore } from "@/lib/cache";
 import { acceptsCoding, isNotModified, worthCompressing } from "@/lib/conditional";
 import { env } from "@/lib/env";
 import { isHttps, publicOrigin } from "@/lib/origin";
-import { FIXED_HEADERS, readerPolicy, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/security-headers";
+import { FIXED_HEADERS, READER_HEADERS, readerPolicy, STRICT_TRANSPORT_SECURITY } from "@/lib/security-headers";
 import { sha256 } from "@/lib/sha256";
 
 /**
@@ -205,7 +205,7 @@ async function renderEntry({ dispatcher }: Upstream, url: URL, requestHeaders: P
   const vary = kept.get("vary");
   if (compress && !/\baccept-encoding\b/i.test(vary ?? "")) kept.set("vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
 
-  const security: (readonly [string, string])[] = page ? [["Content-Security-Policy", readerPolicy(https)], ...SECURITY_HEADERS] : [...FIXED_HEADERS];
+  const security: (readonly [string, string])[] = page ? [["Content-Security-Policy", readerPolicy(https)], ...READER_HEADERS] : [...FIXED_HEADERS];
   if (https) security.push(["Strict-Transport-Security", STRICT_TRANSPORT_SECURITY]);
   const common = [...security, ...kept].flat();
   const variant = (coded: Buffer, coding?: string): Variant => ({
