@@ -1,10 +1,11 @@
 /**
- * The security headers of every response. Reader pages get theirs from the page cache, with a
- * policy that lets no script run; the pages Next renders get theirs from the proxy, with a policy
- * that names the response's nonce. Everything else (the JSON API, feeds, built assets) runs no
- * script, so it gets fixed headers from next.config.ts under a policy that allows nothing, and
- * skips the proxy: a proxied request pays for a second pass through Next, a copy of its body
- * included, which for a write through the API cost as much as the write itself.
+ * The security headers of every response (reader pages leave one out: READER_HEADERS). Reader
+ * pages get theirs from the page cache, with a policy that lets no script run; the pages Next
+ * renders get theirs from the proxy, with a policy that names the response's nonce. Everything
+ * else (the JSON API, feeds, built assets) runs no script, so it gets fixed headers from
+ * next.config.ts under a policy that allows nothing, and skips the proxy: a proxied request pays
+ * for a second pass through Next, a copy of its body included, which for a write through the API
+ * cost as much as the write itself.
  */
 export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ["X-Content-Type-Options", "nosniff"],
