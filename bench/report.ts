@@ -11,24 +11,20 @@ import type { DatasetShape, Probes } from "./dataset";
 import type { LoadConfig, Measurement } from "./load";
 import type { ProcessMemory } from "./server";
 
-type LighthouseRun = { performance: number; totalBlockingTimeMs: number };
-export type LighthouseResult = {
-  at: string;
-  /** Scores are the medians of the runs; the blocking time and weight are the median run's. */
-  pages: Record<
-    string,
-    {
-      scores: Record<string, number>;
-      shortOfFullMarks: string[];
-      totalBlockingTimeMs?: number;
-      runs?: LighthouseRun[];
-      /** The limit, in turns with the runs: the same bytes from a bare server. */
-      sameBytesFromBareServer?: LighthouseRun[];
-      totalByteWeight?: number;
-      desktopPerformance?: number;
-    }
-  >;
+/** What e2e/lighthouse.spec.ts writes to bench/results/lighthouse.json for `npm run bench:lighthouse`. */
+export type LighthouseRun = { performance: number; totalBlockingTimeMs: number };
+/** Scores are the medians of the runs; the blocking time and weight are the median run's. Files of older runs have no runs. */
+export type LighthousePage = {
+  scores: Record<string, number>;
+  shortOfFullMarks: string[];
+  totalBlockingTimeMs?: number;
+  runs?: LighthouseRun[];
+  /** The limit, in turns with the runs: the same bytes from a bare server. */
+  sameBytesFromBareServer?: LighthouseRun[];
+  totalByteWeight?: number;
+  desktopPerformance?: number;
 };
+export type LighthouseResult = { at: string; pages: Record<string, LighthousePage> };
 
 /** A measurement and what it cost the server: its memory, and whether it had to be restarted. */
 export type Measured = Measurement & { serverPeakRssMb: number; after: { waitedSeconds: number; restarted: boolean } };

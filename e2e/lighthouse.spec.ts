@@ -5,6 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { chromium, expect, test } from "@playwright/test";
 import { capture, startBareServer, type BareServer } from "../bench/bare";
+import type { LighthouseResult, LighthouseRun } from "../bench/report";
 import { freePort } from "../bench/server";
 import { median } from "../bench/stats";
 import { STORY, seedStory } from "./helpers";
@@ -26,17 +27,7 @@ const RUNS = report ? 5 : 1;
 
 type Audit = { id: string; score: number | null; scoreDisplayMode: string; displayValue?: string; numericValue?: number };
 type Result = { categories: Record<string, { score: number }>; audits: Record<string, Audit> };
-type Run = { performance: number; totalBlockingTimeMs: number };
-type Measured = {
-  scores: Record<string, number>;
-  shortOfFullMarks: string[];
-  totalBlockingTimeMs: number;
-  runs: Run[];
-  sameBytesFromBareServer?: Run[];
-  totalByteWeight?: number;
-  desktopPerformance?: number;
-};
-const measured: Record<string, Measured> = {};
+const measured: LighthouseResult["pages"] = {};
 
 async function lighthouse(chrome: string, url: string, only: string[], extra: string[] = []): Promise<Result> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "claimtrail-lh-")), "report.json");
@@ -50,7 +41,7 @@ async function lighthouse(chrome: string, url: string, only: string[], extra: st
   return JSON.parse(fs.readFileSync(out, "utf8")) as Result;
 }
 
-const runOf = (result: Result): Run => ({ performance: result.categories.performance!.score, totalBlockingTimeMs: Math.round(result.audits["total-blocking-time"]?.numericValue ?? NaN) });
+const runOf = (result: Result): LighthouseRun => ({ performance: result.categories.performance!.score, totalBlockingTimeMs: Math.round(result.audits["total-blocking-time"]?.numericValue ?? NaN) });
 
 /** Has the bare server answer the page's path, and its stylesheets' and icon's, as the app answers them (gzip, as a browser may ask). */
 async function replayPage(bare: BareServer, url: string, html: string): Promise<void> {
@@ -82,7 +73,7 @@ for (const which of ["story", "claim"] as const) {
     const bareUrl = bare && `${bare.url}${new URL(url).pathname}`;
     if (bare) await replayPage(bare, url, await (await request.get(url)).text());
     const results: Result[] = [];
-    const limits: Run[] = [];
+    const limits: LighthouseRun[] = [];
     for (let i = 0; i < RUNS; i++) {
       const result = await lighthouse(chrome, url, MEASURED);
       const failing = shortOfFullMarks(result);
