@@ -6,5 +6,5 @@ export { isDatabaseUnavailable, sqlState } from "./errors";
 export { onTransaction, withoutHooks, type TransactionHooks } from "./hooks";
 export { latestMigration, migrateDatabase, migrationsFolder } from "./migrate";
 export { PGLITE_OPTIONS, wrapPglite } from "./pglite";
-export { allStatements, intArray, jsonRecords, LOCKS, lockUntilCommit, nextIds, rows, statementsSent, textArray, toDate } from "./sql";
+export { allStatements, intArray, jsonRecords, LOCKS, lockUntilCommit, nextIdRange, nextIds, rows, statementsSent, textArray, toDate } from "./sql";
 export * as schema from "./schema";

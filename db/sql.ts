@@ -22,25 +22,45 @@ export const textArray = (items: Iterable<string>): SQL =>
  * ${jsonRecords(rows, sql`r(id int, text text)`)}`. Each row is one line of JSON (an object, or
  * its JSON text already made), and PostgreSQL parses the lines one at a time, where one jsonb
  * array (jsonb_to_recordset) is built whole before its first row is read: for 5,000 audit rows
- * 65 ms against 100 ms. One parameter keeps a statement's shape (and its prepared plan) whatever
- * the number of rows.
+ * 65 ms against 100 ms. Each line is parsed once, as jsonb, so that a jsonb column's value is
+ * taken as it is rather than parsed again from text (5–10 ms less for 5,000 audit rows; the same
+ * for flat rows). One parameter keeps a statement's shape (and its prepared plan) whatever the
+ * number of rows.
  */
 export function jsonRecords(records: readonly (object | string)[], shape: SQL): SQL {
   const lines = records.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n");
-  return sql`string_to_table(${lines}::text, E'\\n') as record_line, json_to_record(record_line::json) as ${shape}`;
+  return sql`string_to_table(${lines}::text, E'\\n') as record_line, jsonb_to_record(record_line::jsonb) as ${shape}`;
 }
 
 /**
  * `count` new ids from the identity of `table`'s id column, ascending: for rows inserted together
- * that must know their ids first (to point at one another, or to keep an order).
+ * that must know their ids first (to point at one another, or to keep an order). They come back
+ * as one row of text: as 5,000 rows they cost the client more to read than PostgreSQL to draw.
  */
 export async function nextIds(executor: Executor, table: string, count: number): Promise<number[]> {
   if (count === 0) return [];
-  const found = await rows<{ id: string | number }>(
+  const [found] = await rows<{ ids: string }>(
     executor,
-    sql`select nextval(pg_get_serial_sequence(${table}, 'id'))::text as id from generate_series(1, ${count})`,
+    sql`select string_agg(nextval(s)::text, ',') as ids
+        from (select pg_get_serial_sequence(${table}, 'id')::regclass as s) seq, generate_series(1, ${count})`,
   );
-  return found.map((r) => Number(r.id)).sort((a, b) => a - b);
+  return found!.ids.split(",").map(Number).sort((a, b) => a - b);
+}
+
+/**
+ * `count` consecutive new ids from the identity of `table`'s id column, drawn in one step rather
+ * than one at a time (for 5,000 ids, about 1 ms of PostgreSQL's time instead of 20). Only for a
+ * table whose every insert holds a lock the caller holds too, until commit: nothing else may draw
+ * from the sequence between the step's two halves.
+ */
+export async function nextIdRange(executor: Executor, table: string, count: number): Promise<number[]> {
+  if (count === 0) return [];
+  const [found] = await rows<{ last: string | number }>(
+    executor,
+    sql`select setval(s, nextval(s) + ${count - 1}) as last from (select pg_get_serial_sequence(${table}, 'id')::regclass as s) seq`,
+  );
+  const first = Number(found!.last) - count + 1;
+  return Array.from({ length: count }, (_, i) => first + i);
 }
 
 /**

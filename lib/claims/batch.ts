@@ -104,12 +104,14 @@ export async function writeBatch(db: Executor, actor: Actor, storySlug: string, 
     const createdAt = toDate(clock!.now);
     const made = claimRowsOf(actor, storyId, claimLines, claimIds, createdAt);
     const madeLinks = linkRowsOf(actor, linkLines, (p) => ("stored" in p ? p.stored : claimIds[p.index]!), linkIds, createdAt);
+    // The rows go out first, each statement as soon as it is made, and PostgreSQL writes them
+    // while the rest is made here.
+    const rowsInserted = [insertClaims(tx, made), insertLinks(tx, madeLinks)];
     const created = [...made.map(({ claim, revision }) => claimCreated(storySlug, claim, revision)), ...madeLinks.map(linkCreated)];
     // The events' insert goes out once they are hashed, after the others: it must not follow a
     // failure of theirs out of the transaction.
     await allStatements([
-      insertClaims(tx, made),
-      insertLinks(tx, madeLinks),
+      ...rowsInserted,
       enqueueWebhookEvents(tx, created.map((c) => c.event)),
       // Hashed once the statements above have gone out, so PostgreSQL writes the rows meanwhile.
       statementsSent().then(() => appendAudit(tx, actor, created.map((c) => c.audit), audit)),
@@ -413,6 +415,14 @@ async function insertClaims(tx: Executor, made: { claim: Claim; revision: ClaimR
     speaker: c.speaker,
     asserted_at: c.assertedAt.toISOString(),
   }));
+  // Sent before the revisions' rows are made.
+  const claimsInserted = tx
+    .execute(
+      sql`insert into claims (id, story_id, document_id, version_id, question_id, speaker, asserted_at)
+          select id, story_id, document_id, version_id, question_id, speaker, asserted_at
+          from ${jsonRecords(claimRows, sql`c(id int, story_id int, document_id int, version_id int, question_id int, speaker text, asserted_at timestamptz)`)}`,
+    )
+    .then(() => undefined);
   const revisionRows = made.map(({ revision: r }) => ({
     claim_id: r.claimId,
     text: r.text,
@@ -423,11 +433,8 @@ async function insertClaims(tx: Executor, made: { claim: Claim; revision: ClaimR
     relays_claim_id: r.relaysClaimId,
     editor_id: r.editorId,
   }));
-  await Promise.all([
-    tx.execute(sql`
-      insert into claims (id, story_id, document_id, version_id, question_id, speaker, asserted_at)
-      select id, story_id, document_id, version_id, question_id, speaker, asserted_at
-      from ${jsonRecords(claimRows, sql`c(id int, story_id int, document_id int, version_id int, question_id int, speaker text, asserted_at timestamptz)`)}`),
+  await allStatements([
+    claimsInserted,
     tx.execute(sql`
       insert into claim_revisions (claim_id, revision, text, quote, quote_prefix, quote_suffix, quote_verified, relays_claim_id, editor_id)
       select claim_id, 1, text, quote, quote_prefix, quote_suffix, quote_verified, relays_claim_id, editor_id
