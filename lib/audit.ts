@@ -139,7 +139,7 @@ export type AuditEntry = { action: string; entity: string; entityId: string | nu
 /** The hash of the chain's last event, as a statement reads it (once the lock is held). */
 const chainHead = sql`coalesce((select hash from audit_events order by id desc limit 1), ${GENESIS_HASH})`;
 
-// Up to this many events, one insert each; more are hashed here and inserted in one statement.
+// Up to this many events, one insert each; more are hashed here and inserted many to a statement.
 const EVENTS_PER_STATEMENT_MAX = 16;
 
 /** An event ready to be chained: its before and after as the text jsonb stores, and its hashed text up to its predecessor's hash. */
@@ -182,10 +182,10 @@ export function reserveAudit(tx: Executor, count: number): AuditReservation {
  * text with it.
  *
  * Many events at once (a batch) are hashed here instead, by the same definition (`hashEvent`),
- * and inserted in one statement, after the chain is reserved for them (`reserveAudit`). A caller
- * that reserves early, before its own statements, has the events hashed while PostgreSQL writes
- * its rows, and their insert follows those with no wait between; the lock is held for the
- * caller's writes in exchange.
+ * and inserted a thousand to a statement, after the chain is reserved for them (`reserveAudit`).
+ * A caller that reserves early, before its own statements, has the events hashed while
+ * PostgreSQL writes its rows, and their inserts follow those with no wait between; the lock is
+ * held for the caller's writes in exchange.
  */
 export async function appendAudit(tx: Executor, actor: Actor, entries: AuditEntry[], reserved: AuditReservation = reserveAudit(tx, entries.length)): Promise<void> {
   if (entries.length === 0) return;
