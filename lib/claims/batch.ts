@@ -108,8 +108,8 @@ export async function writeBatch(db: Executor, actor: Actor, storySlug: string, 
     // while the rest is made here.
     const rowsInserted = [insertClaims(tx, made), insertLinks(tx, madeLinks)];
     const created = [...made.map(({ claim, revision }) => claimCreated(storySlug, claim, revision)), ...madeLinks.map(linkCreated)];
-    // The events' insert goes out once they are hashed, after the others: it must not follow a
-    // failure of theirs out of the transaction.
+    // The events' inserts go out as they are hashed, after the others, all awaited together: none
+    // may follow a failure of theirs out of the transaction.
     await allStatements([
       ...rowsInserted,
       enqueueWebhookEvents(tx, created.map((c) => c.event)),
